@@ -1,1 +1,5 @@
-export {};
+export * from './config/index.ts';
+export * from './grpc/index.ts';
+export * from './lifecycle/index.ts';
+export * from './log/index.ts';
+export * from './metrics/index.ts';

@@ -1,1 +1,4 @@
+export * from './devnet.ts';
+export * from './genesis.ts';
+export * from './genesis-mainnet.ts';
 export * from './params.ts';
