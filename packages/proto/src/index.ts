@@ -2,3 +2,4 @@
 export * as chainV1 from './gen/bystack/chain/v1/chain.ts';
 export * as commonV1 from './gen/bystack/common/v1/common.ts';
 export * as mempoolV1 from './gen/bystack/mempool/v1/mempool.ts';
+export * as minerV1 from './gen/bystack/miner/v1/miner.ts';

@@ -88,6 +88,73 @@ export function txStatusToJSON(object: TxStatus): string {
   }
 }
 
+/** What the validator did with a submitted block. */
+export const BlockDisposition = {
+  BLOCK_DISPOSITION_UNSPECIFIED: 0,
+  /** BLOCK_DISPOSITION_CONNECTED - Valid and now the tip (possibly after a reorganization). */
+  BLOCK_DISPOSITION_CONNECTED: 1,
+  /** BLOCK_DISPOSITION_SIDE_BRANCH - Valid, filed on a branch with less work than the tip. */
+  BLOCK_DISPOSITION_SIDE_BRANCH: 2,
+  /** BLOCK_DISPOSITION_ORPHAN - Its parent is unknown: kept until the parent arrives. */
+  BLOCK_DISPOSITION_ORPHAN: 3,
+  /** BLOCK_DISPOSITION_DUPLICATE - Already known. */
+  BLOCK_DISPOSITION_DUPLICATE: 4,
+  UNRECOGNIZED: -1,
+} as const;
+
+export type BlockDisposition = typeof BlockDisposition[keyof typeof BlockDisposition];
+
+export namespace BlockDisposition {
+  export type BLOCK_DISPOSITION_UNSPECIFIED = typeof BlockDisposition.BLOCK_DISPOSITION_UNSPECIFIED;
+  export type BLOCK_DISPOSITION_CONNECTED = typeof BlockDisposition.BLOCK_DISPOSITION_CONNECTED;
+  export type BLOCK_DISPOSITION_SIDE_BRANCH = typeof BlockDisposition.BLOCK_DISPOSITION_SIDE_BRANCH;
+  export type BLOCK_DISPOSITION_ORPHAN = typeof BlockDisposition.BLOCK_DISPOSITION_ORPHAN;
+  export type BLOCK_DISPOSITION_DUPLICATE = typeof BlockDisposition.BLOCK_DISPOSITION_DUPLICATE;
+  export type UNRECOGNIZED = typeof BlockDisposition.UNRECOGNIZED;
+}
+
+export function blockDispositionFromJSON(object: any): BlockDisposition {
+  switch (object) {
+    case 0:
+    case "BLOCK_DISPOSITION_UNSPECIFIED":
+      return BlockDisposition.BLOCK_DISPOSITION_UNSPECIFIED;
+    case 1:
+    case "BLOCK_DISPOSITION_CONNECTED":
+      return BlockDisposition.BLOCK_DISPOSITION_CONNECTED;
+    case 2:
+    case "BLOCK_DISPOSITION_SIDE_BRANCH":
+      return BlockDisposition.BLOCK_DISPOSITION_SIDE_BRANCH;
+    case 3:
+    case "BLOCK_DISPOSITION_ORPHAN":
+      return BlockDisposition.BLOCK_DISPOSITION_ORPHAN;
+    case 4:
+    case "BLOCK_DISPOSITION_DUPLICATE":
+      return BlockDisposition.BLOCK_DISPOSITION_DUPLICATE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return BlockDisposition.UNRECOGNIZED;
+  }
+}
+
+export function blockDispositionToJSON(object: BlockDisposition): string {
+  switch (object) {
+    case BlockDisposition.BLOCK_DISPOSITION_UNSPECIFIED:
+      return "BLOCK_DISPOSITION_UNSPECIFIED";
+    case BlockDisposition.BLOCK_DISPOSITION_CONNECTED:
+      return "BLOCK_DISPOSITION_CONNECTED";
+    case BlockDisposition.BLOCK_DISPOSITION_SIDE_BRANCH:
+      return "BLOCK_DISPOSITION_SIDE_BRANCH";
+    case BlockDisposition.BLOCK_DISPOSITION_ORPHAN:
+      return "BLOCK_DISPOSITION_ORPHAN";
+    case BlockDisposition.BLOCK_DISPOSITION_DUPLICATE:
+      return "BLOCK_DISPOSITION_DUPLICATE";
+    case BlockDisposition.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * Blocks and transactions travel as their consensus wire bytes: the protocol core decodes
  * them, so no service can disagree with another about what a block contains.
@@ -169,6 +236,51 @@ export interface WatchBlocksResponse {
   ref?: BlockRef | undefined;
   block?: RawBlock | undefined;
   reorg: boolean;
+}
+
+export interface SubmitBlockRequest {
+  chain?: ChainRef | undefined;
+  block?: RawBlock | undefined;
+}
+
+export interface SubmitBlockResponse {
+  ref?: BlockRef | undefined;
+  disposition: BlockDisposition;
+}
+
+/** bystack.<chain>.net.block: a block announced to the network by the node that accepted it. */
+export interface BlockAnnounce {
+  block?: RawBlock | undefined;
+  originNode: string;
+}
+
+/**
+ * bystack.<chain>.net.getblocks (request/reply): blocks after the first locator id the peer knows,
+ * in height order. The locator lists block ids from the tip backwards, sparser with depth.
+ */
+export interface GetBlocksRequest {
+  locator: Buffer[];
+  maxBlocks: number;
+}
+
+export interface GetBlocksResponse {
+  blocks: RawBlock[];
+}
+
+/** bystack.<chain>.<node>.committed (JetStream, message id = block id): a block joined the main chain. */
+export interface BlockCommitted {
+  ref?: BlockRef | undefined;
+  block?: RawBlock | undefined;
+}
+
+/**
+ * bystack.<chain>.<node>.reorged (JetStream): the main chain switched branches. Detached blocks are
+ * listed tip first; attached blocks in height order.
+ */
+export interface BlockReorged {
+  forkPoint?: BlockRef | undefined;
+  detached: RawBlock[];
+  attached: RawBlock[];
 }
 
 function createBaseRawBlock(): RawBlock {
@@ -1509,9 +1621,640 @@ export const WatchBlocksResponse: MessageFns<WatchBlocksResponse> = {
   },
 };
 
-/** Chain queries served by the validator, which owns the committed chain. */
+function createBaseSubmitBlockRequest(): SubmitBlockRequest {
+  return { chain: undefined, block: undefined };
+}
+
+export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
+  encode(message: SubmitBlockRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chain !== undefined) {
+      ChainRef.encode(message.chain, writer.uint32(10).fork()).join();
+    }
+    if (message.block !== undefined) {
+      RawBlock.encode(message.block, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitBlockRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitBlockRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chain = ChainRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.block = RawBlock.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitBlockRequest {
+    return {
+      chain: isSet(object.chain) ? ChainRef.fromJSON(object.chain) : undefined,
+      block: isSet(object.block) ? RawBlock.fromJSON(object.block) : undefined,
+    };
+  },
+
+  toJSON(message: SubmitBlockRequest): unknown {
+    const obj: any = {};
+    if (message.chain !== undefined) {
+      obj.chain = ChainRef.toJSON(message.chain);
+    }
+    if (message.block !== undefined) {
+      obj.block = RawBlock.toJSON(message.block);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SubmitBlockRequest>): SubmitBlockRequest {
+    return SubmitBlockRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SubmitBlockRequest>): SubmitBlockRequest {
+    const message = createBaseSubmitBlockRequest();
+    message.chain = (object.chain !== undefined && object.chain !== null)
+      ? ChainRef.fromPartial(object.chain)
+      : undefined;
+    message.block = (object.block !== undefined && object.block !== null)
+      ? RawBlock.fromPartial(object.block)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSubmitBlockResponse(): SubmitBlockResponse {
+  return { ref: undefined, disposition: 0 };
+}
+
+export const SubmitBlockResponse: MessageFns<SubmitBlockResponse> = {
+  encode(message: SubmitBlockResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ref !== undefined) {
+      BlockRef.encode(message.ref, writer.uint32(10).fork()).join();
+    }
+    if (message.disposition !== 0) {
+      writer.uint32(16).int32(message.disposition);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubmitBlockResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubmitBlockResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ref = BlockRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.disposition = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubmitBlockResponse {
+    return {
+      ref: isSet(object.ref) ? BlockRef.fromJSON(object.ref) : undefined,
+      disposition: isSet(object.disposition) ? blockDispositionFromJSON(object.disposition) : 0,
+    };
+  },
+
+  toJSON(message: SubmitBlockResponse): unknown {
+    const obj: any = {};
+    if (message.ref !== undefined) {
+      obj.ref = BlockRef.toJSON(message.ref);
+    }
+    if (message.disposition !== 0) {
+      obj.disposition = blockDispositionToJSON(message.disposition);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<SubmitBlockResponse>): SubmitBlockResponse {
+    return SubmitBlockResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SubmitBlockResponse>): SubmitBlockResponse {
+    const message = createBaseSubmitBlockResponse();
+    message.ref = (object.ref !== undefined && object.ref !== null) ? BlockRef.fromPartial(object.ref) : undefined;
+    message.disposition = object.disposition ?? 0;
+    return message;
+  },
+};
+
+function createBaseBlockAnnounce(): BlockAnnounce {
+  return { block: undefined, originNode: "" };
+}
+
+export const BlockAnnounce: MessageFns<BlockAnnounce> = {
+  encode(message: BlockAnnounce, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.block !== undefined) {
+      RawBlock.encode(message.block, writer.uint32(10).fork()).join();
+    }
+    if (message.originNode !== "") {
+      writer.uint32(18).string(message.originNode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BlockAnnounce {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBlockAnnounce();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.block = RawBlock.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.originNode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BlockAnnounce {
+    return {
+      block: isSet(object.block) ? RawBlock.fromJSON(object.block) : undefined,
+      originNode: isSet(object.originNode)
+        ? globalThis.String(object.originNode)
+        : isSet(object.origin_node)
+        ? globalThis.String(object.origin_node)
+        : "",
+    };
+  },
+
+  toJSON(message: BlockAnnounce): unknown {
+    const obj: any = {};
+    if (message.block !== undefined) {
+      obj.block = RawBlock.toJSON(message.block);
+    }
+    if (message.originNode !== "") {
+      obj.originNode = message.originNode;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BlockAnnounce>): BlockAnnounce {
+    return BlockAnnounce.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BlockAnnounce>): BlockAnnounce {
+    const message = createBaseBlockAnnounce();
+    message.block = (object.block !== undefined && object.block !== null)
+      ? RawBlock.fromPartial(object.block)
+      : undefined;
+    message.originNode = object.originNode ?? "";
+    return message;
+  },
+};
+
+function createBaseGetBlocksRequest(): GetBlocksRequest {
+  return { locator: [], maxBlocks: 0 };
+}
+
+export const GetBlocksRequest: MessageFns<GetBlocksRequest> = {
+  encode(message: GetBlocksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.locator) {
+      writer.uint32(10).bytes(v!);
+    }
+    if (message.maxBlocks !== 0) {
+      writer.uint32(16).uint32(message.maxBlocks);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBlocksRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBlocksRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.locator.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.maxBlocks = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBlocksRequest {
+    return {
+      locator: globalThis.Array.isArray(object?.locator)
+        ? object.locator.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      maxBlocks: isSet(object.maxBlocks)
+        ? globalThis.Number(object.maxBlocks)
+        : isSet(object.max_blocks)
+        ? globalThis.Number(object.max_blocks)
+        : 0,
+    };
+  },
+
+  toJSON(message: GetBlocksRequest): unknown {
+    const obj: any = {};
+    if (message.locator?.length) {
+      obj.locator = message.locator.map((e) => base64FromBytes(e));
+    }
+    if (message.maxBlocks !== 0) {
+      obj.maxBlocks = Math.round(message.maxBlocks);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetBlocksRequest>): GetBlocksRequest {
+    return GetBlocksRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetBlocksRequest>): GetBlocksRequest {
+    const message = createBaseGetBlocksRequest();
+    message.locator = object.locator?.map((e) => e) || [];
+    message.maxBlocks = object.maxBlocks ?? 0;
+    return message;
+  },
+};
+
+function createBaseGetBlocksResponse(): GetBlocksResponse {
+  return { blocks: [] };
+}
+
+export const GetBlocksResponse: MessageFns<GetBlocksResponse> = {
+  encode(message: GetBlocksResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.blocks) {
+      RawBlock.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetBlocksResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetBlocksResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.blocks.push(RawBlock.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetBlocksResponse {
+    return {
+      blocks: globalThis.Array.isArray(object?.blocks) ? object.blocks.map((e: any) => RawBlock.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GetBlocksResponse): unknown {
+    const obj: any = {};
+    if (message.blocks?.length) {
+      obj.blocks = message.blocks.map((e) => RawBlock.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetBlocksResponse>): GetBlocksResponse {
+    return GetBlocksResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetBlocksResponse>): GetBlocksResponse {
+    const message = createBaseGetBlocksResponse();
+    message.blocks = object.blocks?.map((e) => RawBlock.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseBlockCommitted(): BlockCommitted {
+  return { ref: undefined, block: undefined };
+}
+
+export const BlockCommitted: MessageFns<BlockCommitted> = {
+  encode(message: BlockCommitted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ref !== undefined) {
+      BlockRef.encode(message.ref, writer.uint32(10).fork()).join();
+    }
+    if (message.block !== undefined) {
+      RawBlock.encode(message.block, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BlockCommitted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBlockCommitted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.ref = BlockRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.block = RawBlock.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BlockCommitted {
+    return {
+      ref: isSet(object.ref) ? BlockRef.fromJSON(object.ref) : undefined,
+      block: isSet(object.block) ? RawBlock.fromJSON(object.block) : undefined,
+    };
+  },
+
+  toJSON(message: BlockCommitted): unknown {
+    const obj: any = {};
+    if (message.ref !== undefined) {
+      obj.ref = BlockRef.toJSON(message.ref);
+    }
+    if (message.block !== undefined) {
+      obj.block = RawBlock.toJSON(message.block);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BlockCommitted>): BlockCommitted {
+    return BlockCommitted.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BlockCommitted>): BlockCommitted {
+    const message = createBaseBlockCommitted();
+    message.ref = (object.ref !== undefined && object.ref !== null) ? BlockRef.fromPartial(object.ref) : undefined;
+    message.block = (object.block !== undefined && object.block !== null)
+      ? RawBlock.fromPartial(object.block)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseBlockReorged(): BlockReorged {
+  return { forkPoint: undefined, detached: [], attached: [] };
+}
+
+export const BlockReorged: MessageFns<BlockReorged> = {
+  encode(message: BlockReorged, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.forkPoint !== undefined) {
+      BlockRef.encode(message.forkPoint, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.detached) {
+      RawBlock.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.attached) {
+      RawBlock.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BlockReorged {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBlockReorged();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.forkPoint = BlockRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.detached.push(RawBlock.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.attached.push(RawBlock.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BlockReorged {
+    return {
+      forkPoint: isSet(object.forkPoint)
+        ? BlockRef.fromJSON(object.forkPoint)
+        : isSet(object.fork_point)
+        ? BlockRef.fromJSON(object.fork_point)
+        : undefined,
+      detached: globalThis.Array.isArray(object?.detached) ? object.detached.map((e: any) => RawBlock.fromJSON(e)) : [],
+      attached: globalThis.Array.isArray(object?.attached) ? object.attached.map((e: any) => RawBlock.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: BlockReorged): unknown {
+    const obj: any = {};
+    if (message.forkPoint !== undefined) {
+      obj.forkPoint = BlockRef.toJSON(message.forkPoint);
+    }
+    if (message.detached?.length) {
+      obj.detached = message.detached.map((e) => RawBlock.toJSON(e));
+    }
+    if (message.attached?.length) {
+      obj.attached = message.attached.map((e) => RawBlock.toJSON(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BlockReorged>): BlockReorged {
+    return BlockReorged.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BlockReorged>): BlockReorged {
+    const message = createBaseBlockReorged();
+    message.forkPoint = (object.forkPoint !== undefined && object.forkPoint !== null)
+      ? BlockRef.fromPartial(object.forkPoint)
+      : undefined;
+    message.detached = object.detached?.map((e) => RawBlock.fromPartial(e)) || [];
+    message.attached = object.attached?.map((e) => RawBlock.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+/**
+ * Chain queries served by the validator, which owns the committed chain; SubmitBlock is how a
+ * miner (or a peer's block, relayed) reaches it. Invalid blocks fail with a typed error code.
+ */
 export type ChainServiceService = typeof ChainServiceService;
 export const ChainServiceService = {
+  submitBlock: {
+    path: "/bystack.chain.v1.ChainService/SubmitBlock" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SubmitBlockRequest): Buffer => Buffer.from(SubmitBlockRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubmitBlockRequest => SubmitBlockRequest.decode(value),
+    responseSerialize: (value: SubmitBlockResponse): Buffer => Buffer.from(SubmitBlockResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SubmitBlockResponse => SubmitBlockResponse.decode(value),
+  },
   getTip: {
     path: "/bystack.chain.v1.ChainService/GetTip" as const,
     requestStream: false as const,
@@ -1560,6 +2303,7 @@ export const ChainServiceService = {
 } as const;
 
 export interface ChainServiceServer extends UntypedServiceImplementation {
+  submitBlock: handleUnaryCall<SubmitBlockRequest, SubmitBlockResponse>;
   getTip: handleUnaryCall<GetTipRequest, GetTipResponse>;
   getBlock: handleUnaryCall<GetBlockRequest, GetBlockResponse>;
   getTxStatus: handleUnaryCall<GetTxStatusRequest, GetTxStatusResponse>;
@@ -1568,6 +2312,21 @@ export interface ChainServiceServer extends UntypedServiceImplementation {
 }
 
 export interface ChainServiceClient extends Client {
+  submitBlock(
+    request: SubmitBlockRequest,
+    callback: (error: ServiceError | null, response: SubmitBlockResponse) => void,
+  ): ClientUnaryCall;
+  submitBlock(
+    request: SubmitBlockRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SubmitBlockResponse) => void,
+  ): ClientUnaryCall;
+  submitBlock(
+    request: SubmitBlockRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SubmitBlockResponse) => void,
+  ): ClientUnaryCall;
   getTip(
     request: GetTipRequest,
     callback: (error: ServiceError | null, response: GetTipResponse) => void,

@@ -18,7 +18,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { RawTx } from "../../chain/v1/chain.ts";
+import { BlockRef, RawTx } from "../../chain/v1/chain.ts";
 import { ChainRef, ErrorDetail } from "../../common/v1/common.ts";
 
 export const protobufPackage = "bystack.mempool.v1";
@@ -48,6 +48,51 @@ export interface SubmitTxResult {
 
 export interface SubmitTxBatchResponse {
   results: SubmitTxResult[];
+}
+
+/**
+ * The block maker's take: the best-paying pool transactions, in an order valid to include
+ * (parents before children), within the gas and count limits.
+ */
+export interface ReapTxsRequest {
+  chain?: ChainRef | undefined;
+  maxGas: bigint;
+  maxTxs: number;
+}
+
+export interface ReapTxsResponse {
+  txs: RawTx[];
+  totalFee: bigint;
+  totalGas: bigint;
+  /** The tip the pool was checked against. */
+  tip?: BlockRef | undefined;
+}
+
+export interface GetPoolInfoRequest {
+  chain?: ChainRef | undefined;
+}
+
+export interface GetPoolInfoResponse {
+  txCount: number;
+  totalBytes: bigint;
+  /** Neu per gas unit below which a tx is not admitted while the pool is full. */
+  minFeeRate: bigint;
+}
+
+export interface GetPendingTxRequest {
+  chain?: ChainRef | undefined;
+  txId: Buffer;
+}
+
+export interface GetPendingTxResponse {
+  pending: boolean;
+  tx?: RawTx | undefined;
+}
+
+/** bystack.<chain>.net.tx: a transaction a node admitted, gossiped to the network. */
+export interface TxGossip {
+  tx?: RawTx | undefined;
+  originNode: string;
 }
 
 function createBaseSubmitTxRequest(): SubmitTxRequest {
@@ -475,6 +520,704 @@ export const SubmitTxBatchResponse: MessageFns<SubmitTxBatchResponse> = {
   },
 };
 
+function createBaseReapTxsRequest(): ReapTxsRequest {
+  return { chain: undefined, maxGas: 0n, maxTxs: 0 };
+}
+
+export const ReapTxsRequest: MessageFns<ReapTxsRequest> = {
+  encode(message: ReapTxsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chain !== undefined) {
+      ChainRef.encode(message.chain, writer.uint32(10).fork()).join();
+    }
+    if (message.maxGas !== 0n) {
+      if (BigInt.asUintN(64, message.maxGas) !== message.maxGas) {
+        throw new globalThis.Error("value provided for field message.maxGas of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.maxGas);
+    }
+    if (message.maxTxs !== 0) {
+      writer.uint32(24).uint32(message.maxTxs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReapTxsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReapTxsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chain = ChainRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.maxGas = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.maxTxs = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReapTxsRequest {
+    return {
+      chain: isSet(object.chain) ? ChainRef.fromJSON(object.chain) : undefined,
+      maxGas: isSet(object.maxGas) ? BigInt(object.maxGas) : isSet(object.max_gas) ? BigInt(object.max_gas) : 0n,
+      maxTxs: isSet(object.maxTxs)
+        ? globalThis.Number(object.maxTxs)
+        : isSet(object.max_txs)
+        ? globalThis.Number(object.max_txs)
+        : 0,
+    };
+  },
+
+  toJSON(message: ReapTxsRequest): unknown {
+    const obj: any = {};
+    if (message.chain !== undefined) {
+      obj.chain = ChainRef.toJSON(message.chain);
+    }
+    if (message.maxGas !== 0n) {
+      obj.maxGas = message.maxGas.toString();
+    }
+    if (message.maxTxs !== 0) {
+      obj.maxTxs = Math.round(message.maxTxs);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReapTxsRequest>): ReapTxsRequest {
+    return ReapTxsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReapTxsRequest>): ReapTxsRequest {
+    const message = createBaseReapTxsRequest();
+    message.chain = (object.chain !== undefined && object.chain !== null)
+      ? ChainRef.fromPartial(object.chain)
+      : undefined;
+    message.maxGas = (object.maxGas !== undefined && object.maxGas !== null) ? BigInt(object.maxGas) : 0n;
+    message.maxTxs = object.maxTxs ?? 0;
+    return message;
+  },
+};
+
+function createBaseReapTxsResponse(): ReapTxsResponse {
+  return { txs: [], totalFee: 0n, totalGas: 0n, tip: undefined };
+}
+
+export const ReapTxsResponse: MessageFns<ReapTxsResponse> = {
+  encode(message: ReapTxsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.txs) {
+      RawTx.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.totalFee !== 0n) {
+      if (BigInt.asUintN(64, message.totalFee) !== message.totalFee) {
+        throw new globalThis.Error("value provided for field message.totalFee of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.totalFee);
+    }
+    if (message.totalGas !== 0n) {
+      if (BigInt.asUintN(64, message.totalGas) !== message.totalGas) {
+        throw new globalThis.Error("value provided for field message.totalGas of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.totalGas);
+    }
+    if (message.tip !== undefined) {
+      BlockRef.encode(message.tip, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReapTxsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReapTxsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.txs.push(RawTx.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.totalFee = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.totalGas = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.tip = BlockRef.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReapTxsResponse {
+    return {
+      txs: globalThis.Array.isArray(object?.txs) ? object.txs.map((e: any) => RawTx.fromJSON(e)) : [],
+      totalFee: isSet(object.totalFee)
+        ? BigInt(object.totalFee)
+        : isSet(object.total_fee)
+        ? BigInt(object.total_fee)
+        : 0n,
+      totalGas: isSet(object.totalGas)
+        ? BigInt(object.totalGas)
+        : isSet(object.total_gas)
+        ? BigInt(object.total_gas)
+        : 0n,
+      tip: isSet(object.tip) ? BlockRef.fromJSON(object.tip) : undefined,
+    };
+  },
+
+  toJSON(message: ReapTxsResponse): unknown {
+    const obj: any = {};
+    if (message.txs?.length) {
+      obj.txs = message.txs.map((e) => RawTx.toJSON(e));
+    }
+    if (message.totalFee !== 0n) {
+      obj.totalFee = message.totalFee.toString();
+    }
+    if (message.totalGas !== 0n) {
+      obj.totalGas = message.totalGas.toString();
+    }
+    if (message.tip !== undefined) {
+      obj.tip = BlockRef.toJSON(message.tip);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<ReapTxsResponse>): ReapTxsResponse {
+    return ReapTxsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ReapTxsResponse>): ReapTxsResponse {
+    const message = createBaseReapTxsResponse();
+    message.txs = object.txs?.map((e) => RawTx.fromPartial(e)) || [];
+    message.totalFee = (object.totalFee !== undefined && object.totalFee !== null) ? BigInt(object.totalFee) : 0n;
+    message.totalGas = (object.totalGas !== undefined && object.totalGas !== null) ? BigInt(object.totalGas) : 0n;
+    message.tip = (object.tip !== undefined && object.tip !== null) ? BlockRef.fromPartial(object.tip) : undefined;
+    return message;
+  },
+};
+
+function createBaseGetPoolInfoRequest(): GetPoolInfoRequest {
+  return { chain: undefined };
+}
+
+export const GetPoolInfoRequest: MessageFns<GetPoolInfoRequest> = {
+  encode(message: GetPoolInfoRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chain !== undefined) {
+      ChainRef.encode(message.chain, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPoolInfoRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPoolInfoRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chain = ChainRef.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPoolInfoRequest {
+    return { chain: isSet(object.chain) ? ChainRef.fromJSON(object.chain) : undefined };
+  },
+
+  toJSON(message: GetPoolInfoRequest): unknown {
+    const obj: any = {};
+    if (message.chain !== undefined) {
+      obj.chain = ChainRef.toJSON(message.chain);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetPoolInfoRequest>): GetPoolInfoRequest {
+    return GetPoolInfoRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetPoolInfoRequest>): GetPoolInfoRequest {
+    const message = createBaseGetPoolInfoRequest();
+    message.chain = (object.chain !== undefined && object.chain !== null)
+      ? ChainRef.fromPartial(object.chain)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetPoolInfoResponse(): GetPoolInfoResponse {
+  return { txCount: 0, totalBytes: 0n, minFeeRate: 0n };
+}
+
+export const GetPoolInfoResponse: MessageFns<GetPoolInfoResponse> = {
+  encode(message: GetPoolInfoResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.txCount !== 0) {
+      writer.uint32(8).uint32(message.txCount);
+    }
+    if (message.totalBytes !== 0n) {
+      if (BigInt.asUintN(64, message.totalBytes) !== message.totalBytes) {
+        throw new globalThis.Error("value provided for field message.totalBytes of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.totalBytes);
+    }
+    if (message.minFeeRate !== 0n) {
+      if (BigInt.asUintN(64, message.minFeeRate) !== message.minFeeRate) {
+        throw new globalThis.Error("value provided for field message.minFeeRate of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.minFeeRate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPoolInfoResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPoolInfoResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.txCount = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.totalBytes = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.minFeeRate = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPoolInfoResponse {
+    return {
+      txCount: isSet(object.txCount)
+        ? globalThis.Number(object.txCount)
+        : isSet(object.tx_count)
+        ? globalThis.Number(object.tx_count)
+        : 0,
+      totalBytes: isSet(object.totalBytes)
+        ? BigInt(object.totalBytes)
+        : isSet(object.total_bytes)
+        ? BigInt(object.total_bytes)
+        : 0n,
+      minFeeRate: isSet(object.minFeeRate)
+        ? BigInt(object.minFeeRate)
+        : isSet(object.min_fee_rate)
+        ? BigInt(object.min_fee_rate)
+        : 0n,
+    };
+  },
+
+  toJSON(message: GetPoolInfoResponse): unknown {
+    const obj: any = {};
+    if (message.txCount !== 0) {
+      obj.txCount = Math.round(message.txCount);
+    }
+    if (message.totalBytes !== 0n) {
+      obj.totalBytes = message.totalBytes.toString();
+    }
+    if (message.minFeeRate !== 0n) {
+      obj.minFeeRate = message.minFeeRate.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetPoolInfoResponse>): GetPoolInfoResponse {
+    return GetPoolInfoResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetPoolInfoResponse>): GetPoolInfoResponse {
+    const message = createBaseGetPoolInfoResponse();
+    message.txCount = object.txCount ?? 0;
+    message.totalBytes = (object.totalBytes !== undefined && object.totalBytes !== null)
+      ? BigInt(object.totalBytes)
+      : 0n;
+    message.minFeeRate = (object.minFeeRate !== undefined && object.minFeeRate !== null)
+      ? BigInt(object.minFeeRate)
+      : 0n;
+    return message;
+  },
+};
+
+function createBaseGetPendingTxRequest(): GetPendingTxRequest {
+  return { chain: undefined, txId: Buffer.alloc(0) };
+}
+
+export const GetPendingTxRequest: MessageFns<GetPendingTxRequest> = {
+  encode(message: GetPendingTxRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chain !== undefined) {
+      ChainRef.encode(message.chain, writer.uint32(10).fork()).join();
+    }
+    if (message.txId.length !== 0) {
+      writer.uint32(18).bytes(message.txId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPendingTxRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPendingTxRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chain = ChainRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.txId = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPendingTxRequest {
+    return {
+      chain: isSet(object.chain) ? ChainRef.fromJSON(object.chain) : undefined,
+      txId: isSet(object.txId)
+        ? Buffer.from(bytesFromBase64(object.txId))
+        : isSet(object.tx_id)
+        ? Buffer.from(bytesFromBase64(object.tx_id))
+        : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: GetPendingTxRequest): unknown {
+    const obj: any = {};
+    if (message.chain !== undefined) {
+      obj.chain = ChainRef.toJSON(message.chain);
+    }
+    if (message.txId.length !== 0) {
+      obj.txId = base64FromBytes(message.txId);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetPendingTxRequest>): GetPendingTxRequest {
+    return GetPendingTxRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetPendingTxRequest>): GetPendingTxRequest {
+    const message = createBaseGetPendingTxRequest();
+    message.chain = (object.chain !== undefined && object.chain !== null)
+      ? ChainRef.fromPartial(object.chain)
+      : undefined;
+    message.txId = object.txId ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseGetPendingTxResponse(): GetPendingTxResponse {
+  return { pending: false, tx: undefined };
+}
+
+export const GetPendingTxResponse: MessageFns<GetPendingTxResponse> = {
+  encode(message: GetPendingTxResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.pending !== false) {
+      writer.uint32(8).bool(message.pending);
+    }
+    if (message.tx !== undefined) {
+      RawTx.encode(message.tx, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPendingTxResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPendingTxResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.pending = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.tx = RawTx.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPendingTxResponse {
+    return {
+      pending: isSet(object.pending) ? globalThis.Boolean(object.pending) : false,
+      tx: isSet(object.tx) ? RawTx.fromJSON(object.tx) : undefined,
+    };
+  },
+
+  toJSON(message: GetPendingTxResponse): unknown {
+    const obj: any = {};
+    if (message.pending !== false) {
+      obj.pending = message.pending;
+    }
+    if (message.tx !== undefined) {
+      obj.tx = RawTx.toJSON(message.tx);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetPendingTxResponse>): GetPendingTxResponse {
+    return GetPendingTxResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetPendingTxResponse>): GetPendingTxResponse {
+    const message = createBaseGetPendingTxResponse();
+    message.pending = object.pending ?? false;
+    message.tx = (object.tx !== undefined && object.tx !== null) ? RawTx.fromPartial(object.tx) : undefined;
+    return message;
+  },
+};
+
+function createBaseTxGossip(): TxGossip {
+  return { tx: undefined, originNode: "" };
+}
+
+export const TxGossip: MessageFns<TxGossip> = {
+  encode(message: TxGossip, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.tx !== undefined) {
+      RawTx.encode(message.tx, writer.uint32(10).fork()).join();
+    }
+    if (message.originNode !== "") {
+      writer.uint32(18).string(message.originNode);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TxGossip {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTxGossip();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.tx = RawTx.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.originNode = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TxGossip {
+    return {
+      tx: isSet(object.tx) ? RawTx.fromJSON(object.tx) : undefined,
+      originNode: isSet(object.originNode)
+        ? globalThis.String(object.originNode)
+        : isSet(object.origin_node)
+        ? globalThis.String(object.origin_node)
+        : "",
+    };
+  },
+
+  toJSON(message: TxGossip): unknown {
+    const obj: any = {};
+    if (message.tx !== undefined) {
+      obj.tx = RawTx.toJSON(message.tx);
+    }
+    if (message.originNode !== "") {
+      obj.originNode = message.originNode;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TxGossip>): TxGossip {
+    return TxGossip.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TxGossip>): TxGossip {
+    const message = createBaseTxGossip();
+    message.tx = (object.tx !== undefined && object.tx !== null) ? RawTx.fromPartial(object.tx) : undefined;
+    message.originNode = object.originNode ?? "";
+    return message;
+  },
+};
+
 /** Admission of transactions to a chain's pool. */
 export type MempoolServiceService = typeof MempoolServiceService;
 export const MempoolServiceService = {
@@ -497,11 +1240,42 @@ export const MempoolServiceService = {
       Buffer.from(SubmitTxBatchResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubmitTxBatchResponse => SubmitTxBatchResponse.decode(value),
   },
+  reapTxs: {
+    path: "/bystack.mempool.v1.MempoolService/ReapTxs" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReapTxsRequest): Buffer => Buffer.from(ReapTxsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReapTxsRequest => ReapTxsRequest.decode(value),
+    responseSerialize: (value: ReapTxsResponse): Buffer => Buffer.from(ReapTxsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReapTxsResponse => ReapTxsResponse.decode(value),
+  },
+  getPoolInfo: {
+    path: "/bystack.mempool.v1.MempoolService/GetPoolInfo" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPoolInfoRequest): Buffer => Buffer.from(GetPoolInfoRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPoolInfoRequest => GetPoolInfoRequest.decode(value),
+    responseSerialize: (value: GetPoolInfoResponse): Buffer => Buffer.from(GetPoolInfoResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPoolInfoResponse => GetPoolInfoResponse.decode(value),
+  },
+  getPendingTx: {
+    path: "/bystack.mempool.v1.MempoolService/GetPendingTx" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPendingTxRequest): Buffer => Buffer.from(GetPendingTxRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPendingTxRequest => GetPendingTxRequest.decode(value),
+    responseSerialize: (value: GetPendingTxResponse): Buffer =>
+      Buffer.from(GetPendingTxResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPendingTxResponse => GetPendingTxResponse.decode(value),
+  },
 } as const;
 
 export interface MempoolServiceServer extends UntypedServiceImplementation {
   submitTx: handleUnaryCall<SubmitTxRequest, SubmitTxResponse>;
   submitTxBatch: handleUnaryCall<SubmitTxBatchRequest, SubmitTxBatchResponse>;
+  reapTxs: handleUnaryCall<ReapTxsRequest, ReapTxsResponse>;
+  getPoolInfo: handleUnaryCall<GetPoolInfoRequest, GetPoolInfoResponse>;
+  getPendingTx: handleUnaryCall<GetPendingTxRequest, GetPendingTxResponse>;
 }
 
 export interface MempoolServiceClient extends Client {
@@ -534,6 +1308,51 @@ export interface MempoolServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: SubmitTxBatchResponse) => void,
+  ): ClientUnaryCall;
+  reapTxs(
+    request: ReapTxsRequest,
+    callback: (error: ServiceError | null, response: ReapTxsResponse) => void,
+  ): ClientUnaryCall;
+  reapTxs(
+    request: ReapTxsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReapTxsResponse) => void,
+  ): ClientUnaryCall;
+  reapTxs(
+    request: ReapTxsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReapTxsResponse) => void,
+  ): ClientUnaryCall;
+  getPoolInfo(
+    request: GetPoolInfoRequest,
+    callback: (error: ServiceError | null, response: GetPoolInfoResponse) => void,
+  ): ClientUnaryCall;
+  getPoolInfo(
+    request: GetPoolInfoRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetPoolInfoResponse) => void,
+  ): ClientUnaryCall;
+  getPoolInfo(
+    request: GetPoolInfoRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetPoolInfoResponse) => void,
+  ): ClientUnaryCall;
+  getPendingTx(
+    request: GetPendingTxRequest,
+    callback: (error: ServiceError | null, response: GetPendingTxResponse) => void,
+  ): ClientUnaryCall;
+  getPendingTx(
+    request: GetPendingTxRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetPendingTxResponse) => void,
+  ): ClientUnaryCall;
+  getPendingTx(
+    request: GetPendingTxRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetPendingTxResponse) => void,
   ): ClientUnaryCall;
 }
 
