@@ -87,6 +87,7 @@ const service = await startService({
     const grpc = createGrpcServer({ host: '127.0.0.1', port: 0 }, ctx);
     grpc.addService(chainV1.ChainServiceService, {
       getTip: () => response,
+      submitBlock: unimplemented,
       getBlock: unimplemented,
       getTxStatus: unimplemented,
       listUtxos: unimplemented,

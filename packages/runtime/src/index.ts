@@ -3,3 +3,5 @@ export * from './grpc/index.ts';
 export * from './lifecycle/index.ts';
 export * from './log/index.ts';
 export * from './metrics/index.ts';
+export * from './nats/index.ts';
+export * from './tracing/index.ts';

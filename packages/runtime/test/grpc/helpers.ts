@@ -21,6 +21,7 @@ const unimplemented = () => {
 export function chainImpl(overrides: Partial<ChainImpl> = {}): ChainImpl {
   return {
     getTip: () => ({ tip: { blockId: Buffer.alloc(32, 1), height: 42n }, irreversible: undefined }),
+    submitBlock: unimplemented,
     getBlock: unimplemented,
     getTxStatus: unimplemented,
     listUtxos: unimplemented,

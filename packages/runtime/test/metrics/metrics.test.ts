@@ -54,6 +54,9 @@ describe('Prometheus endpoint', () => {
               throw new RpcError('CHAIN_UNKNOWN', 'no chain', { status: Status.NOT_FOUND });
             return {};
           },
+          submitBlock: () => {
+            throw new RpcError('UNIMPLEMENTED', 'not in this test');
+          },
           getBlock: () => {
             throw new Error('bug');
           },
