@@ -5,3 +5,4 @@ export * from './log/index.ts';
 export * from './metrics/index.ts';
 export * from './nats/index.ts';
 export * from './tracing/index.ts';
+export * from './store/index.ts';

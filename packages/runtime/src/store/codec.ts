@@ -1,0 +1,372 @@
+// The store's own binary records (not the protocol's wire format): compact, versioned by a leading
+// byte, identical in every backend, so the hot tier holds exactly the bytes the durable tier holds
+// and a rebuilt Redis can be compared byte for byte with an incrementally updated one.
+//
+//   utxo value   v1 | bytes assetId | u64 amount | bytes controlProgram | u64 height | u8 coinbase
+//                (the output id is the key; journal entries carry it in front: bytes outputId | value)
+//   index value  v1 | bytes parentId | u64 height | bytes header | bytes work (unsigned big-endian)
+//   tx location  v1 | bytes blockId | u64 height | u32 index
+//   tip          v1 | u64 height | bytes blockId
+//   delta        v1 | u64 height | bytes blockId | bytes parentId | list txIds | list utxo | list utxo
+// `bytes` is a u32 length then the bytes; `list` is a u32 count then the items; integers are big-endian.
+import { StoreError, StoreErrorCode } from './errors.ts';
+import type { BlockDelta, BlockIndexEntry, ChainTip, TxLocation, UtxoRecord } from './types.ts';
+
+const FORMAT_V1 = 1;
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder();
+
+/** Appends big-endian fields; sized up front where the caller knows the size (no copy at the end). */
+class ByteWriter {
+  private buf: Uint8Array;
+  private pos = 0;
+
+  constructor(size = 256) {
+    this.buf = new Uint8Array(size);
+  }
+
+  private reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  u8(v: number): void {
+    this.reserve(1);
+    this.buf[this.pos++] = v;
+  }
+
+  u32(v: number): void {
+    this.reserve(4);
+    const b = this.buf;
+    b[this.pos] = v >>> 24;
+    b[this.pos + 1] = v >>> 16;
+    b[this.pos + 2] = v >>> 8;
+    b[this.pos + 3] = v;
+    this.pos += 4;
+  }
+
+  u64(v: bigint | number): void {
+    if (typeof v === 'number') {
+      this.u32(Math.floor(v / 0x1_0000_0000));
+      this.u32(v >>> 0);
+    } else {
+      this.u32(Number(v >> 32n));
+      this.u32(Number(v & 0xffff_ffffn));
+    }
+  }
+
+  /** Raw bytes, no length prefix. */
+  raw(v: Uint8Array): void {
+    this.reserve(v.length);
+    this.buf.set(v, this.pos);
+    this.pos += v.length;
+  }
+
+  bytes(v: Uint8Array): void {
+    this.u32(v.length);
+    this.raw(v);
+  }
+
+  finish(): Uint8Array {
+    return this.pos === this.buf.length ? this.buf : this.buf.slice(0, this.pos);
+  }
+}
+
+class ByteReader {
+  private readonly buf: Uint8Array;
+  private pos = 0;
+  private readonly what: string;
+
+  constructor(buf: Uint8Array, what: string) {
+    this.buf = buf;
+    this.what = what;
+  }
+
+  private need(n: number): void {
+    if (this.pos + n > this.buf.length) throw corrupt(this.what, 'truncated');
+  }
+
+  version(): void {
+    if (this.u8() !== FORMAT_V1) throw corrupt(this.what, 'unknown format version');
+  }
+
+  u8(): number {
+    this.need(1);
+    return this.buf[this.pos++]!;
+  }
+
+  u32(): number {
+    this.need(4);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos += 4;
+    return ((b[p]! << 24) | (b[p + 1]! << 16) | (b[p + 2]! << 8) | b[p + 3]!) >>> 0;
+  }
+
+  u64(): bigint {
+    const hi = this.u32();
+    return (BigInt(hi) << 32n) | BigInt(this.u32());
+  }
+
+  safeInt(): number {
+    const hi = this.u32();
+    const lo = this.u32();
+    if (hi > 0x1f_ffff) throw corrupt(this.what, 'integer above 2^53');
+    return hi * 0x1_0000_0000 + lo;
+  }
+
+  bytes(): Uint8Array {
+    const n = this.u32();
+    this.need(n);
+    // A plain Uint8Array copy even when the input is a Buffer (whose slice() would be a view).
+    const out = new Uint8Array(this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return out;
+  }
+
+  end(): void {
+    if (this.pos !== this.buf.length) throw corrupt(this.what, 'trailing bytes');
+  }
+}
+
+function corrupt(what: string, why: string): StoreError {
+  return new StoreError(StoreErrorCode.Corrupt, `stored ${what} does not decode: ${why}`, { what });
+}
+
+// ---- keys -------------------------------------------------------------------------------------
+
+/** Every key of a chain starts with its id and a 0 byte (chain ids never hold a 0 byte). */
+export function chainPrefix(chain: string): Uint8Array {
+  const name = textEncoder.encode(chain);
+  const out = new Uint8Array(name.length + 1);
+  out.set(name);
+  return out;
+}
+
+/** The first key after every key that starts with `prefix` (prefix ends in 0, so bump that byte). */
+export function prefixEnd(prefix: Uint8Array): Uint8Array {
+  const out = prefix.slice();
+  out[out.length - 1] = out[out.length - 1]! + 1;
+  return out;
+}
+
+/** A chain's key builder: encodes the prefix once for all the keys of, say, a block commit. */
+export function chainKeys(chain: string): (suffix: Uint8Array) => Uint8Array {
+  const prefix = chainPrefix(chain);
+  return (suffix) => {
+    const out = new Uint8Array(prefix.length + suffix.length);
+    out.set(prefix);
+    out.set(suffix, prefix.length);
+    return out;
+  };
+}
+
+export function chainKey(chain: string, suffix: Uint8Array): Uint8Array {
+  return chainKeys(chain)(suffix);
+}
+
+/** Big-endian u64, so heights sort numerically as bytes. */
+export function heightBytes(height: number): Uint8Array {
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, BigInt(height));
+  return out;
+}
+
+/** The chain id a key starts with. */
+export function chainOfKey(key: Uint8Array): string {
+  const zero = key.indexOf(0);
+  return textDecoder.decode(zero < 0 ? key : key.subarray(0, zero));
+}
+
+// ---- records ----------------------------------------------------------------------------------
+
+function writeUtxoValue(w: ByteWriter, r: UtxoRecord): void {
+  w.u8(FORMAT_V1);
+  w.bytes(r.assetId);
+  w.u64(r.amount);
+  w.bytes(r.controlProgram);
+  w.u64(r.height);
+  w.u8(r.coinbase ? 1 : 0);
+}
+
+function readUtxoValue(rd: ByteReader, outputId: Uint8Array): UtxoRecord {
+  rd.version();
+  const assetId = rd.bytes();
+  const amount = rd.u64();
+  const controlProgram = rd.bytes();
+  const height = rd.safeInt();
+  const flag = rd.u8();
+  if (flag > 1) throw corrupt('utxo', 'coinbase flag is not 0 or 1');
+  return { outputId, assetId, amount, controlProgram, height, coinbase: flag === 1 };
+}
+
+/** The value filed under an output id (the id itself is the key). */
+export function encodeUtxoValue(r: UtxoRecord): Uint8Array {
+  const w = new ByteWriter(26 + r.assetId.length + r.controlProgram.length);
+  writeUtxoValue(w, r);
+  return w.finish();
+}
+
+export function decodeUtxoValue(outputId: Uint8Array, value: Uint8Array): UtxoRecord {
+  const rd = new ByteReader(value, 'utxo');
+  const r = readUtxoValue(rd, outputId);
+  rd.end();
+  return r;
+}
+
+export function encodeBlockIndexValue(e: BlockIndexEntry): Uint8Array {
+  const w = new ByteWriter(64 + e.parentId.length + e.header.length);
+  w.u8(FORMAT_V1);
+  w.bytes(e.parentId);
+  w.u64(e.height);
+  w.bytes(e.header);
+  w.bytes(bigintToBytes(e.work));
+  return w.finish();
+}
+
+export function decodeBlockIndexValue(blockId: Uint8Array, value: Uint8Array): BlockIndexEntry {
+  const rd = new ByteReader(value, 'block index entry');
+  rd.version();
+  const parentId = rd.bytes();
+  const height = rd.safeInt();
+  const header = rd.bytes();
+  const work = bytesToBigint(rd.bytes());
+  rd.end();
+  return { blockId, parentId, height, header, work };
+}
+
+export function encodeTxLocation(l: TxLocation): Uint8Array {
+  const w = new ByteWriter(17 + l.blockId.length);
+  w.u8(FORMAT_V1);
+  w.bytes(l.blockId);
+  w.u64(l.height);
+  w.u32(l.index);
+  return w.finish();
+}
+
+export function decodeTxLocation(value: Uint8Array): TxLocation {
+  const rd = new ByteReader(value, 'tx location');
+  rd.version();
+  const blockId = rd.bytes();
+  const height = rd.safeInt();
+  const index = rd.u32();
+  rd.end();
+  return { blockId, height, index };
+}
+
+export function encodeTip(t: ChainTip): Uint8Array {
+  const w = new ByteWriter(13 + t.blockId.length);
+  w.u8(FORMAT_V1);
+  w.u64(t.height);
+  w.bytes(t.blockId);
+  return w.finish();
+}
+
+export function decodeTip(value: Uint8Array): ChainTip {
+  const rd = new ByteReader(value, 'tip');
+  rd.version();
+  const height = rd.safeInt();
+  const blockId = rd.bytes();
+  rd.end();
+  return { height, blockId };
+}
+
+/** An output id with its encoded utxo value (encodeUtxoValue), as a block commit already has them. */
+export type EncodedUtxo = readonly [outputId: Uint8Array, value: Uint8Array];
+
+/**
+ * A journal entry from already-encoded outputs: the commit path writes the very values it puts in
+ * the UTXO set (and the raw values it read for spent outputs) without decoding or re-encoding them.
+ */
+export function encodeDeltaEntries(
+  head: Pick<BlockDelta, 'height' | 'blockId' | 'parentId' | 'txIds'>,
+  created: readonly EncodedUtxo[],
+  spent: readonly EncodedUtxo[],
+): Uint8Array {
+  let size = 29 + head.blockId.length + head.parentId.length;
+  for (const id of head.txIds) size += 4 + id.length;
+  for (const list of [created, spent]) for (const [id, value] of list) size += 4 + id.length + value.length;
+  const w = new ByteWriter(size);
+  w.u8(FORMAT_V1);
+  w.u64(head.height);
+  w.bytes(head.blockId);
+  w.bytes(head.parentId);
+  w.u32(head.txIds.length);
+  for (const id of head.txIds) w.bytes(id);
+  for (const list of [created, spent]) {
+    w.u32(list.length);
+    for (const [id, value] of list) {
+      w.bytes(id);
+      w.raw(value); // a utxo value is self-delimiting
+    }
+  }
+  return w.finish();
+}
+
+export function encodeDelta(d: BlockDelta): Uint8Array {
+  const encode = (r: UtxoRecord): EncodedUtxo => [r.outputId, encodeUtxoValue(r)];
+  return encodeDeltaEntries(d, d.created.map(encode), d.spent.map(encode));
+}
+
+export function decodeDelta(chain: string, value: Uint8Array): BlockDelta {
+  const rd = new ByteReader(value, 'block journal entry');
+  rd.version();
+  const height = rd.safeInt();
+  const blockId = rd.bytes();
+  const parentId = rd.bytes();
+  const txIds: Uint8Array[] = [];
+  for (let n = rd.u32(); n > 0; n--) txIds.push(rd.bytes());
+  const lists: UtxoRecord[][] = [[], []];
+  for (const list of lists) {
+    for (let n = rd.u32(); n > 0; n--) {
+      const outputId = rd.bytes();
+      list.push(readUtxoValue(rd, outputId));
+    }
+  }
+  rd.end();
+  return { chain, height, blockId, parentId, txIds, created: lists[0]!, spent: lists[1]! };
+}
+
+export function encodeU64(v: number): Uint8Array {
+  return heightBytes(v);
+}
+
+export function decodeU64(value: Uint8Array, what: string): number {
+  if (value.length !== 8) throw corrupt(what, 'not 8 bytes');
+  const v = new DataView(value.buffer, value.byteOffset, 8).getBigUint64(0);
+  if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw corrupt(what, 'integer above 2^53');
+  return Number(v);
+}
+
+// ---- small byte helpers -----------------------------------------------------------------------
+
+export function bigintToBytes(v: bigint): Uint8Array {
+  if (v === 0n) return new Uint8Array(0);
+  let hex = v.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  return Uint8Array.from(Buffer.from(hex, 'hex'));
+}
+
+export function bytesToBigint(b: Uint8Array): bigint {
+  return b.length === 0 ? 0n : BigInt(`0x${Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex')}`);
+}
+
+export function bytesEqual(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function toHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+}
+
+export function tipsEqual(a: ChainTip | undefined, b: ChainTip | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return a.height === b.height && bytesEqual(a.blockId, b.blockId);
+}

@@ -1,0 +1,23 @@
+export { isStoreError, StoreError, StoreErrorCode } from './errors.ts';
+export { createLmdbStore, type LmdbStoreOptions } from './lmdb.ts';
+export { createMongoStore, type MongoStoreOptions } from './mongo.ts';
+export {
+  createRedisHotTier,
+  type HotBlockChange,
+  HotOutcome,
+  RedisHotTier,
+  type RedisHotTierOptions,
+  rebuildHotTier,
+} from './redis-hot.ts';
+export { createSqliteStore, type SqliteStoreOptions } from './sqlite.ts';
+export {
+  createTieredStore,
+  type RepairAction,
+  type RepairReport,
+  type TieredCommitResult,
+  type TieredOutcome,
+  type TieredRevertResult,
+  TieredStore,
+  type TieredStoreOptions,
+} from './tiered.ts';
+export type * from './types.ts';
