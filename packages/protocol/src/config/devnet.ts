@@ -6,7 +6,6 @@ import { createSideChainConsensusParams, type SideChainConsensusParams } from '.
 import { sha3 } from '../hash/sha3.ts';
 import { createRootXPrv, type XPrv, type XPub, xprvToXPub, xpubToPublicKey } from '../keys/chainkd.ts';
 import { publicKeyToHash160 } from '../keys/program-hash.ts';
-import { targetToBits } from '../pow/difficulty.ts';
 import type { SideBlock } from '../sidechain/types.ts';
 import { createP2WPKHProgram } from '../vm/standard/programs.ts';
 import { createMainGenesisBlock, createSideGenesisBlock } from './genesis.ts';
@@ -15,8 +14,8 @@ import { type MainChainParams, mainDevnetParams, type SideChainBasicParams, vapo
 /** A side chain's whole config: basic rules plus DPoS/BBFT parameters. */
 export type SideChainParams = SideChainBasicParams & { readonly consensus: SideChainConsensusParams };
 
-/** The easiest target there is: every Tensority hash meets it. */
-export const DEVNET_BITS: bigint = targetToBits((1n << 255n) - 1n);
+/** The main devnet's genesis difficulty, which is also its easiest (see mainDevnetParams). */
+export const DEVNET_BITS: bigint = mainDevnetParams.maxTargetBits!;
 
 /** Devnet key `name`/`index`: a chainkd root from the public seed SHA3("bystack-devnet/<name>/<index>"). */
 export function devnetXPrv(name: string, index: number): XPrv {

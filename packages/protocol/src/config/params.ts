@@ -1,6 +1,7 @@
 // Chain parameters as plain data: every consensus number lives here, none in code.
 // Main chain values follow Bytom v1.1.1 `consensus/general.go`; side chain values follow Vapor
 // `consensus/general.go` (BasicConfig and DPOSConfig).
+import { targetToBits } from '../pow/difficulty.ts';
 
 /** Gas accounting (Bytom `consensus/general.go`, Vapor `BasicConfig`). */
 export type GasParams = {
@@ -38,6 +39,8 @@ export type MainChainParams = {
   readonly subsidyHalvingInterval: number;
   readonly blocksPerRetarget: number;
   readonly targetSecondsPerBlock: number;
+  /** The easiest difficulty a retarget may reach; unset on Bytom mainnet, which has no limit. */
+  readonly maxTargetBits?: bigint | undefined;
   /** Every this many blocks Tensority's seed moves to a newer block id. */
   readonly seedPerRetarget: number;
   /** How far (seconds) a block's timestamp may run ahead of the local clock. */
@@ -89,7 +92,8 @@ export const bytomMainnetParams: MainChainParams = {
 
 /**
  * A one-machine main chain: seconds per block, short retarget and seed periods, coinbase usable
- * after a few blocks. Its genesis uses a tiny difficulty (see devnet genesis).
+ * after a few blocks. It starts at, and never retargets above, the easiest target there is: every
+ * other Tensority hash meets it.
  */
 export const mainDevnetParams: MainChainParams = {
   ...bytomMainnetParams,
@@ -99,6 +103,7 @@ export const mainDevnetParams: MainChainParams = {
   coinbaseMaturity: 5,
   blocksPerRetarget: 20,
   targetSecondsPerBlock: 2,
+  maxTargetBits: targetToBits((1n << 255n) - 1n),
   seedPerRetarget: 32,
 };
 

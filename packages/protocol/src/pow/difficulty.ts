@@ -15,6 +15,12 @@ export type RetargetParams = {
   readonly blocksPerRetarget: number;
   /** Intended seconds between blocks (Bytom: 150). */
   readonly targetSecondsPerBlock: number;
+  /**
+   * The easiest difficulty a retarget may reach (Bitcoin's proof-of-work limit). Bytom has none,
+   * so its mainnet leaves this unset; a devnet needs it, or a period that took months (a genesis
+   * minted long ago) scales the target past 2^256 and every later block weighs zero work.
+   */
+  readonly maxTargetBits?: bigint | undefined;
 };
 
 /** What the retarget needs of the last block. */
@@ -141,8 +147,9 @@ function euclideanDiv(x: bigint, y: bigint): bigint {
 /**
  * CalcNextRequiredDifficulty: the bits of the block after `last`. Unchanged except right after a
  * multiple of blocksPerRetarget (never after genesis), where the target scales by the actual time
- * the period took over the intended time, with no clamp. `compareTimestamp` is the timestamp of
- * the block at retargetCompareHeight(last.height). Time differences wrap as Bytom's uint64s do.
+ * the period took over the intended time, with no clamp unless `maxTargetBits` is set.
+ * `compareTimestamp` is the timestamp of the block at retargetCompareHeight(last.height). Time
+ * differences wrap as Bytom's uint64s do.
  */
 export function nextBits(last: RetargetBlock, compareTimestamp: bigint, params: RetargetParams): bigint {
   assertHeight(last.height, 'last.height');
@@ -153,5 +160,7 @@ export function nextBits(last: RetargetBlock, compareTimestamp: bigint, params: 
 
   const targetTimeSpan = BigInt(params.blocksPerRetarget) * BigInt(params.targetSecondsPerBlock);
   const actualTimeSpan = toInt64(BigInt.asUintN(64, last.timestamp - compareTimestamp));
-  return targetToBits(euclideanDiv(bitsToTarget(last.bits) * actualTimeSpan, targetTimeSpan));
+  const target = euclideanDiv(bitsToTarget(last.bits) * actualTimeSpan, targetTimeSpan);
+  if (params.maxTargetBits !== undefined && target > bitsToTarget(params.maxTargetBits)) return params.maxTargetBits;
+  return targetToBits(target);
 }

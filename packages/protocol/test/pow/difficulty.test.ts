@@ -184,6 +184,19 @@ test('nextBits: TestCalcNextRequiredDifficulty', () => {
   });
 });
 
+test('nextBits: maxTargetBits caps an easing retarget; without it the target grows unbounded as Bytom does', () => {
+  const params = { blocksPerRetarget: 20, targetSecondsPerBlock: 2 };
+  const cap = targetToBits((1n << 255n) - 1n);
+  const tenMonths = 26_000_000n;
+  const uncapped = nextBits({ height: 20, timestamp: tenMonths, bits: cap }, 0n, params);
+  assert.ok(bitsToTarget(uncapped) > 1n << 256n, 'Bytom has no limit: the target passes 2^256');
+  assert.equal(nextBits({ height: 20, timestamp: tenMonths, bits: cap }, 0n, { ...params, maxTargetBits: cap }), cap);
+  // A harder retarget is untouched by the cap.
+  const fast = nextBits({ height: 20, timestamp: 20n, bits: cap }, 0n, { ...params, maxTargetBits: cap });
+  assert.equal(fast, nextBits({ height: 20, timestamp: 20n, bits: cap }, 0n, params));
+  assert.ok(bitsToTarget(fast) < bitsToTarget(cap));
+});
+
 test('the retarget interval and spacing are parameters; the compare block is the previous multiple', () => {
   const devnet = { blocksPerRetarget: 20, targetSecondsPerBlock: 2 };
   const bits = targetToBits(1000n);
