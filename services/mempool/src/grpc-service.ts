@@ -1,0 +1,91 @@
+// mempoolV1.MempoolService over the Mempool. Rejections are MempoolErrors (stable code + status);
+// SubmitTxBatch never fails for a transaction's fault: it answers one result per tx with its code.
+import { commonV1, type mempoolV1 } from '@bystack/proto';
+import type { ServiceImplementation } from '@bystack/runtime';
+import type { AdmitResult } from './admission.ts';
+import { MempoolError, MempoolErrorCode } from './errors.ts';
+import { asBuffer, hexKey } from './hex.ts';
+import type { Mempool } from './mempool.ts';
+
+export type MempoolServiceOptions = {
+  /** Most transactions in one SubmitTxBatch. */
+  readonly maxBatchTxs: number;
+};
+
+/** An empty chain id means "the chain this mempool serves". */
+function checkChain(mempool: Mempool, ref: commonV1.ChainRef | undefined): void {
+  const asked = ref?.chainId ?? '';
+  if (asked !== '' && asked !== mempool.chain) {
+    throw new MempoolError(MempoolErrorCode.UNKNOWN_CHAIN, `this mempool serves chain ${mempool.chain}, not ${asked}`, {
+      chain: asked,
+      served: mempool.chain,
+    });
+  }
+}
+
+function resultOf(r: AdmitResult): mempoolV1.SubmitTxResult {
+  if (r.ok) return { txId: asBuffer(r.tx.id), accepted: true, error: undefined };
+  return {
+    txId: asBuffer(r.txId ?? new Uint8Array(0)),
+    accepted: false,
+    error: commonV1.ErrorDetail.fromPartial({ code: r.error.code, message: r.error.message, fields: r.error.fields }),
+  };
+}
+
+export function createMempoolService(
+  mempool: Mempool,
+  opts: MempoolServiceOptions,
+): ServiceImplementation<typeof mempoolV1.MempoolServiceService> {
+  return {
+    async submitTx(req) {
+      checkChain(mempool, req.chain);
+      const r = await mempool.submit(req.tx?.bytes ?? new Uint8Array(0), 'api');
+      if (!r.ok) throw r.error;
+      return { txId: asBuffer(r.tx.id) };
+    },
+
+    async submitTxBatch(req) {
+      checkChain(mempool, req.chain);
+      if (req.txs.length > opts.maxBatchTxs) {
+        throw new MempoolError(
+          MempoolErrorCode.BATCH_TOO_LARGE,
+          `${req.txs.length} txs in one batch; at most ${opts.maxBatchTxs}`,
+          { txs: String(req.txs.length), maxBatchTxs: String(opts.maxBatchTxs) },
+        );
+      }
+      const results = await mempool.submitBatch(
+        req.txs.map((t) => t.bytes),
+        'api',
+      );
+      return { results: results.map(resultOf) };
+    },
+
+    reapTxs(req) {
+      checkChain(mempool, req.chain);
+      const blockGas = BigInt(mempool.params.gas.maxBlockGas);
+      const maxGas = req.maxGas === 0n || req.maxGas > blockGas ? blockGas : req.maxGas;
+      const maxTxs = req.maxTxs === 0 ? Number.MAX_SAFE_INTEGER : req.maxTxs;
+      const { txs, totalFee, totalGas, tip } = mempool.reap(Number(maxGas), maxTxs);
+      return {
+        txs: txs.map((t) => ({ bytes: asBuffer(t.bytes) })),
+        totalFee,
+        totalGas: BigInt(totalGas),
+        tip: tip === undefined ? undefined : { blockId: asBuffer(tip.blockId), height: BigInt(tip.height) },
+      };
+    },
+
+    getPoolInfo(req) {
+      checkChain(mempool, req.chain);
+      const info = mempool.info();
+      return { txCount: info.txCount, totalBytes: BigInt(info.totalBytes), minFeeRate: info.minFeeRate };
+    },
+
+    getPendingTx(req) {
+      checkChain(mempool, req.chain);
+      const tx = req.txId.length === 32 ? mempool.pool.get(hexKey(req.txId)) : undefined;
+      return tx === undefined
+        ? { pending: false, tx: undefined }
+        : { pending: true, tx: { bytes: asBuffer(tx.bytes) } };
+    },
+  };
+}

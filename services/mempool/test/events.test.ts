@@ -1,0 +1,167 @@
+// The node's chain events on a real JetStream, with the chain committed through the TieredStore the
+// way the validator does it (store first, event after): a committed block removes the txs it
+// confirms and those it conflicts with (their descendants too) but keeps the children of confirmed
+// txs; a passing tip expires txs by time range; a reorganization re-admits the detached blocks'
+// txs that are still valid on the new chain. The follower resumes after a restart.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Tx } from '@bystack/protocol';
+import { createNatsBus, type JetStreamBus, type NatsBus } from '@bystack/runtime';
+import { startNats, startRedis, type TestServer } from '@bystack/testing';
+import { Redis } from 'ioredis';
+import {
+  declareEventsStream,
+  devnetKey,
+  type FundedChain,
+  fundedChain,
+  hex,
+  makeBlock,
+  minerKey,
+  outputOf,
+  parentOf,
+  pay,
+  publishCommitted,
+  publishReorged,
+  type Spendable,
+  txBytes,
+  txIdOf,
+} from './fixtures.ts';
+import { eventually, startTestMempool, type TestMempool } from './helpers.ts';
+
+const PREFIX = 'evt';
+const NODE = 'n0';
+const bob = devnetKey('bob');
+const carol = devnetKey('carol');
+const alices = Array.from({ length: 12 }, (_, i) => devnetKey('alice', i));
+const BTM = 100_000_000n;
+
+let nats: TestServer;
+let redisServer: TestServer;
+let redis: Redis;
+let bus: NatsBus;
+let js: JetStreamBus;
+let funded: FundedChain;
+let mp: TestMempool;
+let next = 0;
+const fresh = (): Spendable => funded.outputs[next++]!;
+
+before(async () => {
+  [nats, redisServer] = await Promise.all([startNats(), startRedis()]);
+  redis = new Redis(redisServer.url);
+  bus = await createNatsBus({ servers: nats.url });
+  js = await bus.jetstream();
+  funded = await fundedChain({ redis, prefix: PREFIX }, alices, 10n * BTM);
+  // The mempool starts before the validator's stream exists: it waits for it.
+  mp = await startTestMempool({
+    natsUrl: nats.url,
+    redisUrl: redisServer.url,
+    prefix: PREFIX,
+    nodeId: NODE,
+    env: { BYSTACK_GOSSIP: 'false' },
+  });
+  await declareEventsStream(js, NODE);
+});
+
+after(async () => {
+  await mp?.stop();
+  await bus?.close();
+  await funded?.chain.close();
+  redis?.disconnect();
+  await Promise.all([nats?.stop(), redisServer?.stop()]);
+});
+
+const submit = (m: TestMempool, tx: Tx) =>
+  m.client.submitTx({ chain: undefined, tx: { bytes: Buffer.from(txBytes(tx)) } });
+const isPending = async (tx: Tx, m: TestMempool = mp) =>
+  (await m.client.getPendingTx({ chain: undefined, txId: Buffer.from(txIdOf(tx)) })).pending;
+const tipHeight = async (m: TestMempool = mp) =>
+  (await m.client.reapTxs({ chain: undefined, maxGas: 0n, maxTxs: 1 })).tip?.height;
+
+/** What the validator does for a new block: commit through the store, then publish the event. */
+async function commitAndPublish(txs: Tx[] = []): Promise<void> {
+  const block = await funded.chain.mine(txs);
+  await publishCommitted(js, NODE, block);
+  await eventually(async () => (await tipHeight()) === block.header.height, 5000, `tip ${block.header.height}`);
+}
+
+describe('chain events', () => {
+  test('a committed block removes confirmed and conflicting txs, keeps children of confirmed ones', async () => {
+    const confirmed = pay(fresh(), bob, 2n * BTM);
+    const child = pay(outputOf(confirmed, 0, bob), carol, BTM);
+    const outA = fresh();
+    const conflicting = pay(outA, bob, 3n * BTM);
+    const conflictChild = pay(outputOf(conflicting, 0, bob), carol, BTM);
+    const unrelated = pay(fresh(), bob, BTM);
+    for (const tx of [confirmed, child, conflicting, conflictChild, unrelated]) await submit(mp, tx);
+    assert.equal((await mp.client.getPoolInfo({ chain: undefined })).txCount, 5);
+
+    const winner = pay(outA, carol, 4n * BTM); // spends outA too: the block's version wins
+    await commitAndPublish([confirmed, winner]);
+
+    assert.equal(await isPending(confirmed), false, 'confirmed: gone');
+    assert.equal(await isPending(child), true, 'its child stays, now spending a chain output');
+    assert.equal(await isPending(conflicting), false, 'conflicting: gone');
+    assert.equal(await isPending(conflictChild), false, 'and its descendants');
+    assert.equal(await isPending(unrelated), true);
+    // The child is spendable from the chain now: the reap hands it out alone.
+    const reaped = await mp.client.reapTxs({ chain: undefined, maxGas: 0n, maxTxs: 0 });
+    assert.deepEqual(reaped.txs.map((t) => hex(t.bytes)).sort(), [hex(txBytes(child)), hex(txBytes(unrelated))].sort());
+    const removed = await mp.handle.metrics.registry.getSingleMetricAsString('bystack_mempool_tx_removed_total');
+    assert.match(removed, /reason="confirmed"[^}]*} 1/);
+    assert.match(removed, /reason="conflict"[^}]*} 2/);
+  });
+
+  test('txs whose time range the next height passes expire', async () => {
+    const height = funded.chain.tip.height; // next height = height + 1
+    const lasting = pay(fresh(), bob, BTM, { timeRange: BigInt(height + 2) });
+    await submit(mp, lasting);
+    await commitAndPublish(); // next height = height + 2: still fine
+    assert.equal(await isPending(lasting), true);
+    await commitAndPublish(); // next height = height + 3 > time range
+    assert.equal(await isPending(lasting), false);
+  });
+
+  test('a reorg re-admits the detached txs still valid on the new chain', async () => {
+    const fork = funded.chain.tipBlock;
+    const outB = fresh();
+    const stays = pay(fresh(), bob, BTM); // in the detached block only: comes back
+    const lost = pay(outB, bob, BTM); // the new branch spends outB otherwise: cannot come back
+    const pendingBefore = pay(fresh(), carol, BTM); // pending all along
+    await submit(mp, pendingBefore);
+    await commitAndPublish([stays, lost]);
+    assert.equal(await isPending(stays), false);
+
+    // The validator switches to a heavier branch: revert, commit the new blocks, publish.
+    const detached = await funded.chain.revertTip();
+    const rival = pay(outB, carol, 2n * BTM);
+    const b1 = await funded.chain.commit(makeBlock(parentOf(fork), [rival], minerKey, { arbitrary: 'branch-b-1' }));
+    const b2 = await funded.chain.mine([], minerKey, 'branch-b-2');
+    await publishReorged(js, NODE, fork, [detached], [b1, b2]);
+    await publishCommitted(js, NODE, b1);
+    await publishCommitted(js, NODE, b2);
+    await eventually(async () => (await tipHeight()) === b2.header.height, 5000, 'the new tip');
+    await eventually(() => isPending(stays), 5000, 're-admission');
+    assert.equal(await isPending(lost), false, 'double spent on the new chain');
+    assert.equal(await isPending(rival), false, 'confirmed on the new chain');
+    assert.equal(await isPending(pendingBefore), true);
+    const admitted = await mp.handle.metrics.registry.getSingleMetricAsString('bystack_mempool_tx_admitted_total');
+    assert.match(admitted, /source="reorg"[^}]*} 1/);
+  });
+
+  test('a restarted mempool follows on from where its consumer was', async () => {
+    await mp.stop();
+    const tx = pay(fresh(), bob, BTM);
+    const block = await funded.chain.mine([tx]); // committed while the mempool is down
+    await publishCommitted(js, NODE, block);
+    mp = await startTestMempool({
+      natsUrl: nats.url,
+      redisUrl: redisServer.url,
+      prefix: PREFIX,
+      nodeId: NODE,
+      env: { BYSTACK_GOSSIP: 'false' },
+    });
+    assert.equal(await tipHeight(), block.header.height, 'starts at the hot tier tip');
+    await eventually(() => mp.modules.follower.handled > 0, 5000, 'the missed event handled');
+    await assert.rejects(submit(mp, tx), (err: unknown) => (err as { code: string }).code === 'UNKNOWN_INPUT');
+  });
+});
