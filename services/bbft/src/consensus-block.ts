@@ -1,0 +1,49 @@
+// What the DPoS tally needs of a side block (protocol `ConsensusBlock`), read from the block itself:
+// every transaction's veto inputs and vote outputs, the native fees, the coinbase's first program
+// (where the block's subsidy and fees accrue) and the coinbase's later outputs (the round payouts).
+// Pure. The validator needs the same extraction; it belongs in @bystack/protocol (consensus/) once
+// the validator follows side chains.
+import { BTM_ASSET_ID, type ConsensusBlock, type ConsensusVote, type SideBlock, sideBlockId } from '@bystack/protocol';
+import { sameBytes } from './bytes.ts';
+
+/** Native inputs minus native outputs of the block's transactions after the coinbase. */
+export function sideBlockFees(block: SideBlock): bigint {
+  let fees = 0n;
+  for (const tx of block.transactions.slice(1)) {
+    for (const input of tx.inputs) {
+      if (input.type !== 'coinbase' && sameBytes(input.assetId, BTM_ASSET_ID)) fees += input.amount;
+    }
+    for (const output of tx.outputs) {
+      if (sameBytes(output.assetId, BTM_ASSET_ID)) fees -= output.amount;
+    }
+  }
+  return fees;
+}
+
+/**
+ * The tally's view of `block` (`blockId` defaults to its computed id). Assumes a block the validator
+ * accepted: a coinbase first, with at least one output.
+ */
+export function consensusBlockOf(block: SideBlock, blockId: Uint8Array = sideBlockId(block.header)): ConsensusBlock {
+  const coinbase = block.transactions[0];
+  const first = coinbase?.outputs[0];
+  if (coinbase === undefined || first === undefined) {
+    throw new TypeError('a side block needs a coinbase with at least one output');
+  }
+  return {
+    height: block.header.height,
+    blockId,
+    previousBlockId: block.header.previousBlockId,
+    transactions: block.transactions.map((tx) => ({
+      vetoes: tx.inputs.flatMap((input): ConsensusVote[] =>
+        input.type === 'veto' ? [{ producerKey: input.vote, amount: input.amount }] : [],
+      ),
+      votes: tx.outputs.flatMap((output): ConsensusVote[] =>
+        output.type === 'vote' ? [{ producerKey: output.vote, amount: output.amount }] : [],
+      ),
+    })),
+    fees: sideBlockFees(block),
+    rewardProgram: first.controlProgram,
+    rewardPayouts: coinbase.outputs.slice(1).map((o) => ({ controlProgram: o.controlProgram, amount: o.amount })),
+  };
+}

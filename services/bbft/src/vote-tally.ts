@@ -1,0 +1,139 @@
+// The DPoS tally of a branch and the round it elects, computed from the blocks themselves (protocol
+// `applyBlockVotes` from the genesis tally, `electProducers`, `roundRewardPayouts`), with the blocks
+// read through a fetcher (the node's validator). Results are cached per block id, so following the
+// chain costs one block per block. A bbft that starts on a long chain walks it once from genesis;
+// when the validator serves the tally itself (it computes it to check coinbases), ask it instead.
+import {
+  applyBlockVotes,
+  type ConsensusBlock,
+  type ConsensusResult,
+  createGenesisConsensusResult,
+  electionHeightOf,
+  electProducers,
+  roundRewardPayouts,
+  type SideBlock,
+  type SideBlockHeader,
+  type SideChainParams,
+  sideBlockId,
+} from '@bystack/protocol';
+import { toHex } from './bytes.ts';
+import { consensusBlockOf } from './consensus-block.ts';
+import { Lru } from './lru.ts';
+import type { RoundInfo } from './types.ts';
+
+export type BlockFetcher = (id: Uint8Array, signal?: AbortSignal) => Promise<SideBlock | undefined>;
+
+export type VoteTallyOptions = {
+  readonly params: SideChainParams;
+  readonly genesis: SideBlock;
+  /** Tallies, headers and rounds kept (each). Default 4096. */
+  readonly cacheSize?: number;
+};
+
+export class UnknownBlockError extends Error {
+  readonly blockId: string;
+  constructor(blockId: Uint8Array) {
+    super(`the validator has no block ${toHex(blockId)}`);
+    this.name = 'UnknownBlockError';
+    this.blockId = toHex(blockId);
+  }
+}
+
+type Header = Pick<SideBlockHeader, 'height' | 'previousBlockId' | 'timestamp'>;
+
+export class VoteTally {
+  readonly #params: SideChainParams;
+  readonly #fetch: BlockFetcher;
+  readonly #genesisKey: string;
+  readonly #genesisResult: ConsensusResult;
+  readonly #results: Lru<string, ConsensusResult>;
+  readonly #headers: Lru<string, Header>;
+  readonly #rounds: Lru<string, RoundInfo>;
+  /** What the tally needs of blocks the caller already decoded (saves fetching them again). */
+  readonly #noted: Lru<string, ConsensusBlock>;
+
+  constructor(opts: VoteTallyOptions, fetch: BlockFetcher) {
+    this.#params = opts.params;
+    this.#fetch = fetch;
+    const genesisId = sideBlockId(opts.genesis.header);
+    this.#genesisKey = toHex(genesisId);
+    this.#genesisResult = createGenesisConsensusResult(genesisId);
+    const size = opts.cacheSize ?? 4096;
+    this.#results = new Lru(size);
+    this.#headers = new Lru(size);
+    this.#rounds = new Lru(size);
+    this.#noted = new Lru(size);
+    this.#headers.set(this.#genesisKey, opts.genesis.header);
+  }
+
+  /** Remembers a block the caller already holds and the validator accepted (saves fetching it). */
+  noteBlock(block: SideBlock, id: Uint8Array = sideBlockId(block.header)): void {
+    const key = toHex(id);
+    this.#headers.set(key, block.header);
+    if (!this.#results.has(key)) this.#noted.set(key, consensusBlockOf(block, id));
+  }
+
+  async #header(id: Uint8Array, signal?: AbortSignal): Promise<Header> {
+    const key = toHex(id);
+    const cached = this.#headers.get(key);
+    if (cached !== undefined) return cached;
+    const block = await this.#fetch(id, signal);
+    if (block === undefined) throw new UnknownBlockError(id);
+    this.#headers.set(key, block.header);
+    return block.header;
+  }
+
+  /** The tally after block `blockId` on its own branch. */
+  async resultAfter(blockId: Uint8Array, signal?: AbortSignal): Promise<ConsensusResult> {
+    const pending: ConsensusBlock[] = [];
+    let id = blockId;
+    let result: ConsensusResult | undefined;
+    for (;;) {
+      const key = toHex(id);
+      result = key === this.#genesisKey ? this.#genesisResult : this.#results.get(key);
+      if (result !== undefined) break;
+      let summary = this.#noted.get(key);
+      if (summary === undefined) {
+        const block = await this.#fetch(id, signal);
+        if (block === undefined) throw new UnknownBlockError(id);
+        this.#headers.set(key, block.header);
+        summary = consensusBlockOf(block, id);
+      }
+      pending.push(summary);
+      id = summary.previousBlockId;
+    }
+    for (let i = pending.length - 1; i >= 0; i--) {
+      const block = pending[i]!;
+      result = applyBlockVotes(result, block, this.#params.consensus);
+      const key = toHex(block.blockId);
+      this.#results.set(key, result);
+      this.#noted.delete(key);
+    }
+    return result;
+  }
+
+  /** The round of the block that would follow `parentId`: producers, schedule start and coinbase payouts. */
+  async roundAfter(parentId: Uint8Array, signal?: AbortSignal): Promise<RoundInfo> {
+    const parentKey = toHex(parentId);
+    const cached = this.#rounds.get(parentKey);
+    if (cached !== undefined) return cached;
+    const parent = await this.#header(parentId, signal);
+    const height = parent.height + 1n;
+    const electionHeight = electionHeightOf(this.#params.consensus, height);
+    let electionId = parentId;
+    let election = parent;
+    while (election.height > electionHeight) {
+      electionId = election.previousBlockId;
+      election = await this.#header(electionId, signal);
+    }
+    const tally = await this.resultAfter(electionId, signal);
+    const round: RoundInfo = {
+      height,
+      producers: electProducers(tally, this.#params.consensus),
+      electionTimestampMs: election.timestamp,
+      payouts: election.height === parent.height ? roundRewardPayouts(tally, this.#params.consensus) : [],
+    };
+    this.#rounds.set(parentKey, round);
+    return round;
+  }
+}

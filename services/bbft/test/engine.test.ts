@@ -1,0 +1,198 @@
+// The Bbft engine in process, as the composition root wires it (real NATS, the gRPC clients of the
+// test validator, the LMDB signer guard), with the test playing the other producers: a block that
+// arrives without its producer's signature waits for it on net.sig and is then signed; evidence
+// received on net.evidence is verified and kept, and the double signer's block at that height is
+// rejected. The engine's clock sits in another producer's slot, so it never produces itself.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { bbftV1, chainV1 } from '@bystack/proto';
+import {
+  createProducerSchedule,
+  createSideDevnetGenesis,
+  detectDoubleSign,
+  devnetProducerXPrv,
+  encodeDoubleSignEvidence,
+  encodeSideBlock,
+  type ProducerSchedule,
+  type SideBlock,
+  sideBlockId,
+  sideDevnetParams,
+  xprvSign,
+  xprvToXPub,
+} from '@bystack/protocol';
+import {
+  createLmdbStore,
+  createLogger,
+  createNatsBus,
+  type DurableStore,
+  type NatsBus,
+  subject,
+} from '@bystack/runtime';
+import { startNats, type TestServer } from '@bystack/testing';
+import { Bbft } from '../src/bbft.ts';
+import { assembleSideBlock, createSideCoinbase, witnessWith } from '../src/block-builder.ts';
+import {
+  createMempoolClient,
+  createValidatorClient,
+  GrpcBlockValidator,
+  GrpcSideChainView,
+  GrpcTxSource,
+} from '../src/chain-client.ts';
+import { EvidenceStore } from '../src/evidence-store.ts';
+import { NatsBbftNetwork } from '../src/network.ts';
+import { Signer } from '../src/signer.ts';
+import { StoreSignerGuard, signerKeyspace } from '../src/signer-guard.ts';
+import { NetObserver, waitFor } from './support/network.ts';
+import { MemorySideChain, type SideChainServer, startSideChainServer } from './support/side-chain.ts';
+
+const params = sideDevnetParams;
+const genesis = createSideDevnetGenesis(params);
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const keys = [0, 1, 2, 3].map(devnetProducerXPrv);
+
+describe('the Bbft engine', { timeout: 30_000 }, () => {
+  let nats: TestServer;
+  let server: SideChainServer;
+  let observer: NetObserver;
+  let bus: NatsBus;
+  let store: DurableStore;
+  let dir: string;
+  let bbft: Bbft;
+  let schedule: ProducerSchedule;
+  const closers: (() => unknown)[] = [];
+
+  /** A block by producer `order` on `parent` in its first slot of the first cycle (+ `slot`). */
+  const blockBy = (order: number, parent: { id: Uint8Array; height: bigint }, slot: number, tag?: string): SideBlock =>
+    assembleSideBlock({
+      parentId: parent.id,
+      height: parent.height + 1n,
+      timestampMs: schedule.startMs + BigInt(order) * schedule.turnMs + BigInt(slot) * schedule.blockIntervalMs,
+      coinbase: createSideCoinbase(
+        parent.height + 1n,
+        new Uint8Array([0x51]),
+        [],
+        tag ? new TextEncoder().encode(tag) : undefined,
+      ),
+      txs: [],
+    });
+  const announce = (block: SideBlock, signedBy?: number) => {
+    const id = sideBlockId(block.header);
+    const witness = signedBy === undefined ? [] : witnessWith(4, signedBy, xprvSign(keys[signedBy]!, id));
+    observer.bus.publish(subject(params.chainId, 'net', 'block'), chainV1.BlockAnnounce, {
+      block: { bytes: Buffer.from(encodeSideBlock({ ...block, header: { ...block.header, witness } })) },
+      originNode: 'test',
+    });
+  };
+
+  before(async () => {
+    nats = await startNats();
+    const chain = new MemorySideChain(params, genesis);
+    server = await startSideChainServer(chain);
+    const round = chain.roundAfter(chain.genesis.key);
+    schedule = createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs);
+    observer = await NetObserver.start(nats.url, params.chainId);
+    dir = mkdtempSync(path.join(tmpdir(), 'bbft-engine-'));
+    store = await createLmdbStore({ path: path.join(dir, 'lmdb') });
+    const log = createLogger({ service: 'bbft-test', level: 'silent' });
+    bus = await createNatsBus({ servers: nats.url, name: 'bbft-engine' });
+    const validatorClient = createValidatorClient(server.address, { deadlineMs: 2_000 });
+    const mempoolClient = createMempoolClient(server.address, { deadlineMs: 2_000 });
+    closers.push(
+      () => validatorClient.close(),
+      () => mempoolClient.close(),
+    );
+    const signer = new Signer(
+      { xprv: keys[0]! },
+      new StoreSignerGuard(store, signerKeyspace(params.chainId, xprvToXPub(keys[0]!))),
+    );
+    const network = new NatsBbftNetwork(bus, params.chainId, 'n0', log);
+    bbft = new Bbft(
+      {
+        params,
+        rewardProgram: new Uint8Array([0x51]),
+        maxTxs: 100,
+        clock: () => Number(schedule.startMs + schedule.turnMs),
+      },
+      {
+        view: new GrpcSideChainView(validatorClient, params, genesis),
+        validator: new GrpcBlockValidator(validatorClient, params.chainId),
+        txs: new GrpcTxSource(mempoolClient, params.chainId),
+        signer,
+        network,
+        evidence: new EvidenceStore(),
+        log,
+      },
+    );
+    network.subscribe({
+      block: (bytes) => bbft.onBlockAnnounce(bytes),
+      signature: (m) => bbft.onSignature(m),
+      evidence: (bytes) => bbft.onEvidence(bytes),
+    });
+    await bbft.start();
+  });
+
+  after(async () => {
+    await bbft?.stop();
+    await bus?.close();
+    for (const close of closers) close();
+    await store?.close();
+    await observer?.close();
+    await server?.stop();
+    await nats?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs a block once its producer signature arrives on net.sig', async () => {
+    const b1 = blockBy(1, { id: server.chain.genesis.id, height: 0n }, 0);
+    const id = sideBlockId(b1.header);
+    announce(b1);
+    // Announced bare (as a validator relays it): nothing happens until its producer's signature.
+    await observer.bus.flush();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(bbft.tree?.has(hex(id)), false);
+    observer.bus.publish(subject(params.chainId, 'net', 'sig'), bbftV1.BlockSignature, {
+      blockId: Buffer.from(id),
+      height: 1n,
+      producerXpub: Buffer.from(xprvToXPub(keys[1]!)),
+      signature: Buffer.from(xprvSign(keys[1]!, id)),
+    });
+    await waitFor('the engine to sign it', () => observer.signersOf(hex(id)).has(hex(xprvToXPub(keys[0]!))));
+    assert.equal(bbft.tree?.get(hex(id))?.source, 'network');
+    assert.equal(bbft.status().lastSigned?.height, 1n);
+  });
+
+  it('keeps verified evidence from the network and rejects the double signer’s block', async () => {
+    const parent = server.chain.tip;
+    const a = blockBy(2, parent, 0, 'a');
+    const b = blockBy(2, parent, 1, 'b');
+    for (const block of [a, b]) await server.chain.submit(encodeSideBlock(block));
+    const signedBy2 = (block: SideBlock) => {
+      const blockId = sideBlockId(block.header);
+      return { producerKey: xprvToXPub(keys[2]!), height: 2n, blockId, signature: xprvSign(keys[2]!, blockId) };
+    };
+    const evidence = detectDoubleSign(signedBy2(a), signedBy2(b))!;
+    // Unproven evidence (a wrong height) is ignored.
+    const forged = { ...evidence, height: 3n };
+    observer.bus.publish(subject(params.chainId, 'net', 'evidence'), bbftV1.DoubleSignEvidence, {
+      evidence: Buffer.from(encodeDoubleSignEvidence(forged)),
+    });
+    observer.bus.publish(subject(params.chainId, 'net', 'evidence'), bbftV1.DoubleSignEvidence, {
+      evidence: Buffer.from(encodeDoubleSignEvidence(evidence)),
+    });
+    const [record] = await waitFor('the evidence', () => {
+      const list = bbft.evidenceRecords();
+      return list.length > 0 ? list : undefined;
+    });
+    assert.equal(record!.source, 'received');
+    assert.equal(record!.evidence.height, 2n);
+    assert.equal(bbft.status().evidenceCount, 1);
+
+    announce(a, 2);
+    await waitFor('the block to be rejected', () => bbft.status().blocksRejected >= 1);
+    assert.equal(bbft.tree?.has(hex(sideBlockId(a.header))), false);
+    assert.deepEqual([...observer.signersOf(hex(sideBlockId(a.header)))], []);
+  });
+});

@@ -1,0 +1,206 @@
+// Producer processes (`node services/bbft/src/main.ts`, one per devnet producer key) and a NATS
+// observer of the chain's net.block / net.sig traffic, for the end-to-end tests.
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { bbftV1, chainV1 } from '@bystack/proto';
+import { decodeSideBlock, devnetProducerXPrv, type SideBlock, sideBlockId, xprvToXPub } from '@bystack/protocol';
+import { createGrpcClient, createNatsBus, type GrpcClient, type NatsBus, subject } from '@bystack/runtime';
+import { freePort, waitForPort } from '@bystack/testing';
+
+const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export type BbftClient = GrpcClient<typeof bbftV1.BbftServiceService>;
+
+export type ProducerSetup = {
+  readonly index: number;
+  readonly natsUrl: string;
+  readonly validatorAddr: string;
+  readonly dataDir: string;
+  readonly chain?: string;
+};
+
+/** Polls `check` every `everyMs` until it returns a value (not undefined/false) or `timeoutMs` passes. */
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+    }
+    await sleep(everyMs);
+  }
+}
+
+/** `promise`, or a rejection naming `what` after `timeoutMs`. */
+export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** One bbft process on the devnet producer key `index`. */
+export class ProducerProcess {
+  readonly index: number;
+  readonly xpub: Uint8Array;
+  readonly key: string;
+  grpcPort = 0;
+  readonly #setup: ProducerSetup;
+  #child: ChildProcess | undefined;
+  #exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
+  #output = '';
+  #client: BbftClient | undefined;
+
+  constructor(setup: ProducerSetup) {
+    this.#setup = setup;
+    this.index = setup.index;
+    this.xpub = xprvToXPub(devnetProducerXPrv(setup.index));
+    this.key = hex(this.xpub);
+  }
+
+  get running(): boolean {
+    return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
+  }
+
+  /** The last output of the process (JSON log lines), for failure messages. */
+  get output(): string {
+    return this.#output;
+  }
+
+  get client(): BbftClient {
+    this.#client ??= createGrpcClient(bbftV1.BbftServiceService, `127.0.0.1:${this.grpcPort}`, { deadlineMs: 2_000 });
+    return this.#client;
+  }
+
+  /** Starts the process (extra env: the test-only switches) and waits until it serves its status. */
+  async start(extraEnv: Record<string, string> = {}): Promise<void> {
+    if (this.running) throw new Error(`producer ${this.index} already running`);
+    if (this.grpcPort === 0) this.grpcPort = await freePort();
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? '',
+      BYSTACK_NODE_ID: 'n0',
+      BYSTACK_CHAIN: this.#setup.chain ?? 'side-devnet',
+      BYSTACK_DATA_DIR: this.#setup.dataDir,
+      BYSTACK_NATS_URL: this.#setup.natsUrl,
+      BYSTACK_VALIDATOR_ADDR: this.#setup.validatorAddr,
+      BYSTACK_MEMPOOL_ADDR: this.#setup.validatorAddr,
+      BYSTACK_BBFT_DEVNET_PRODUCER: String(this.index),
+      BYSTACK_GRPC_HOST: '127.0.0.1',
+      BYSTACK_GRPC_PORT: String(this.grpcPort),
+      BYSTACK_METRICS_HOST: '127.0.0.1',
+      BYSTACK_METRICS_PORT: '0',
+      BYSTACK_SHUTDOWN_TIMEOUT: '5s',
+      BYSTACK_GRPC_GRACE: '1s',
+      ...extraEnv,
+    };
+    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.#child = child;
+    this.#exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    const collect = (chunk: Buffer) => {
+      this.#output = (this.#output + chunk.toString()).slice(-64_000);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    await waitForPort(this.grpcPort, 15_000);
+    await waitFor(`producer ${this.index} to load its chain`, async () => {
+      if (!this.running) throw new Error(`producer ${this.index} exited:\n${this.#output.slice(-4000)}`);
+      return (await this.client.getStatus({})).tip !== undefined;
+    });
+  }
+
+  /** Resolves with how the process ended. */
+  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    if (this.#exit === undefined) throw new Error('never started');
+    return this.#exit;
+  }
+
+  /** SIGTERM (graceful stop), waiting for the exit. */
+  async stop(): Promise<void> {
+    await this.#signal('SIGTERM');
+  }
+
+  /** SIGKILL, waiting for the exit. */
+  async kill(): Promise<void> {
+    await this.#signal('SIGKILL');
+  }
+
+  async #signal(signal: NodeJS.Signals): Promise<void> {
+    this.#client?.close();
+    this.#client = undefined;
+    if (!this.running) return;
+    this.#child!.kill(signal);
+    const timer = setTimeout(() => this.#child?.kill('SIGKILL'), 8_000);
+    await this.#exit;
+    clearTimeout(timer);
+  }
+
+  async status(): Promise<bbftV1.GetStatusResponse> {
+    return this.client.getStatus({});
+  }
+}
+
+export type SeenSignature = {
+  readonly blockKey: string;
+  readonly height: bigint;
+  readonly producer: string;
+  readonly at: number;
+};
+export type SeenBlock = { readonly key: string; readonly block: SideBlock; readonly at: number };
+
+/** Records every block announcement and signature of a chain, in arrival order. */
+export class NetObserver {
+  readonly signatures: SeenSignature[] = [];
+  readonly blocks: SeenBlock[] = [];
+  readonly bus: NatsBus;
+
+  private constructor(bus: NatsBus) {
+    this.bus = bus;
+  }
+
+  static async start(natsUrl: string, chainId: string): Promise<NetObserver> {
+    const bus = await createNatsBus({ servers: natsUrl, name: 'bbft-test-observer' });
+    const observer = new NetObserver(bus);
+    bus.subscribe(subject(chainId, 'net', 'sig'), bbftV1.BlockSignature, (s) => {
+      observer.signatures.push({
+        blockKey: hex(s.blockId),
+        height: s.height,
+        producer: hex(s.producerXpub),
+        at: Date.now(),
+      });
+    });
+    bus.subscribe(subject(chainId, 'net', 'block'), chainV1.BlockAnnounce, (a) => {
+      if (a.block === undefined) return;
+      const block = decodeSideBlock(a.block.bytes);
+      observer.blocks.push({ key: hex(sideBlockId(block.header)), block, at: Date.now() });
+    });
+    await bus.flush();
+    return observer;
+  }
+
+  /** Producers (hex xpub) that signed block `key`. */
+  signersOf(key: string): Set<string> {
+    return new Set(this.signatures.filter((s) => s.blockKey === key).map((s) => s.producer));
+  }
+
+  async close(): Promise<void> {
+    await this.bus.close();
+  }
+}
