@@ -1,4 +1,5 @@
-// `npm start`: the devnet launcher. The main-chain services it starts are not built yet
-// (issue 4), so it says so instead of pretending to run a chain.
-console.error('bystack devnet: the node services are not built yet; see README.md "Status".');
-process.exit(1);
+// `npm start`: the devnet launcher (packages/cli/src/devnet). Flags after `--` go to it:
+//   npm start -- --nodes 3 --data-dir /tmp/devnet
+import { runDevnetCli } from '@bystack/cli';
+
+process.exitCode = await runDevnetCli(process.argv.slice(2));

@@ -12,6 +12,11 @@ export type ServerProcessOptions = {
   readonly port: number;
   /** Said when the binary is missing. */
   readonly installHint: string;
+  /**
+   * Own process group (default false), so a terminal's Ctrl-C reaches only the owner, which then
+   * stops the server in its own order (the devnet launcher).
+   */
+  readonly detached?: boolean;
 };
 
 export class ServerProcess {
@@ -32,7 +37,10 @@ export class ServerProcess {
   /** Starts the process and waits until its port accepts connections. */
   async start(): Promise<void> {
     if (this.child) throw new Error(`${this.opts.name} already running`);
-    const child = spawn(this.opts.command, [...this.opts.args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.opts.command, [...this.opts.args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: this.opts.detached ?? false,
+    });
     this.child = child;
     const spawned = new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);

@@ -1,0 +1,56 @@
+// The chain configs a devnet or a CLI call can name (BYSTACK_CHAIN / --chain), the same names the
+// services take: the main devnet (seconds per block, faucet genesis) and Bytom's mainnet.
+import {
+  type Block,
+  bytomMainnetParams,
+  createMainDevnetGenesis,
+  decodeBlock,
+  MAINNET_GENESIS_BLOCK_BYTES,
+  type MainChainParams,
+  mainDevnetParams,
+} from '@bystack/protocol';
+import { CliError, CliErrorCode } from './errors.ts';
+
+export type ChainConfig = {
+  /** The config's name, e.g. "main-devnet". */
+  readonly name: ChainName;
+  readonly params: MainChainParams;
+  /** True for one-machine test networks, whose keys (faucet, miners) are public. */
+  readonly devnet: boolean;
+  genesis(): Block;
+};
+
+export const CHAIN_NAMES = ['main-devnet', 'bytom-mainnet'] as const;
+export type ChainName = (typeof CHAIN_NAMES)[number];
+export const DEFAULT_CHAIN: ChainName = 'main-devnet';
+
+let devnetGenesis: Block | undefined;
+
+const configs: Record<ChainName, ChainConfig> = {
+  'main-devnet': {
+    name: 'main-devnet',
+    params: mainDevnetParams,
+    devnet: true,
+    genesis: () => {
+      devnetGenesis ??= createMainDevnetGenesis();
+      return devnetGenesis;
+    },
+  },
+  'bytom-mainnet': {
+    name: 'bytom-mainnet',
+    params: bytomMainnetParams,
+    devnet: false,
+    genesis: () => decodeBlock(MAINNET_GENESIS_BLOCK_BYTES),
+  },
+};
+
+export function isChainName(name: string): name is ChainName {
+  return (CHAIN_NAMES as readonly string[]).includes(name);
+}
+
+export function chainConfig(name: string): ChainConfig {
+  if (!isChainName(name)) {
+    throw new CliError(CliErrorCode.BAD_ARGUMENT, `unknown chain "${name}" (known: ${CHAIN_NAMES.join(', ')})`);
+  }
+  return configs[name];
+}

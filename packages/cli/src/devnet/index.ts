@@ -1,0 +1,23 @@
+// The devnet launcher's public API. This file only re-exports.
+export { findServerBinaries, INSTALL_HINT, type ServerBinaries, which } from './binaries.ts';
+export { runDevnetCli } from './cli.ts';
+export {
+  type DevnetEndpoints,
+  ENDPOINTS_FILE,
+  endpointsPath,
+  type NodeEndpoints,
+  readEndpoints,
+  type ServiceEndpoint,
+} from './endpoints-file.ts';
+export {
+  Devnet,
+  type DevnetNode,
+  type DevnetOptions,
+  type DevnetServer,
+  SERVICE_NAMES,
+  type ServiceName,
+  serviceEntry,
+  startDevnet,
+} from './launcher.ts';
+export { type NatsNodeConfig, natsConfigText } from './nats-config.ts';
+export { ServiceProcess, type ServiceProcessOptions } from './service-process.ts';
