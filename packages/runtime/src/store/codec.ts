@@ -9,6 +9,7 @@
 //   tip          v1 | u64 height | bytes blockId
 //   delta        v1 | u64 height | bytes blockId | bytes parentId | list txIds | list utxo | list utxo
 // `bytes` is a u32 length then the bytes; `list` is a u32 count then the items; integers are big-endian.
+import { createHash } from 'node:crypto';
 import { StoreError, StoreErrorCode } from './errors.ts';
 import type { BlockDelta, BlockIndexEntry, ChainTip, TxLocation, UtxoRecord } from './types.ts';
 
@@ -154,6 +155,16 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array {
   return out;
 }
 
+/** The first key after every key that starts with `prefix`, for any prefix (carries past 0xff bytes). */
+export function prefixSuccessor(prefix: Uint8Array): Uint8Array {
+  let i = prefix.length - 1;
+  while (i >= 0 && prefix[i] === 0xff) i--;
+  if (i < 0) throw new StoreError(StoreErrorCode.InvalidArgument, 'a prefix of 0xff bytes only has no successor');
+  const out = prefix.slice(0, i + 1);
+  out[i] = out[i]! + 1;
+  return out;
+}
+
 /** A chain's key builder: encodes the prefix once for all the keys of, say, a block commit. */
 export function chainKeys(chain: string): (suffix: Uint8Array) => Uint8Array {
   const prefix = chainPrefix(chain);
@@ -167,6 +178,35 @@ export function chainKeys(chain: string): (suffix: Uint8Array) => Uint8Array {
 
 export function chainKey(chain: string, suffix: Uint8Array): Uint8Array {
   return chainKeys(chain)(suffix);
+}
+
+/** Programs up to this many bytes (every standard one) are their own program-index key. */
+export const PROGRAM_KEY_INLINE_MAX = 64;
+
+/**
+ * A program's key in the program index: its length byte then the program itself when it is at
+ * most PROGRAM_KEY_INLINE_MAX bytes (no hashing on the commit path), else 0xff then its SHA-256.
+ * The leading byte keeps every program's keys a range of their own.
+ */
+export function programKey(controlProgram: Uint8Array): Uint8Array {
+  if (controlProgram.length <= PROGRAM_KEY_INLINE_MAX) {
+    const out = new Uint8Array(1 + controlProgram.length);
+    out[0] = controlProgram.length;
+    out.set(controlProgram, 1);
+    return out;
+  }
+  const out = new Uint8Array(33);
+  out[0] = 0xff;
+  out.set(createHash('sha256').update(controlProgram).digest(), 1);
+  return out;
+}
+
+/** Program index key suffix: programKey | outputId (a range over programKey lists the program's outputs). */
+export function programIndexSuffix(programHash: Uint8Array, outputId: Uint8Array): Uint8Array {
+  const out = new Uint8Array(programHash.length + outputId.length);
+  out.set(programHash);
+  out.set(outputId, programHash.length);
+  return out;
 }
 
 /** Big-endian u64, so heights sort numerically as bytes. */

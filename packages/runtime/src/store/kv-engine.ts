@@ -21,6 +21,8 @@ export const KvTable = {
   Meta: 'meta',
   /** chain | u64 height -> blockId the signer signed */
   Signed: 'signed',
+  /** chain | programKey(controlProgram) | outputId -> empty: the program index of the UTXO set */
+  Program: 'program',
 } as const;
 export type KvTable = (typeof KvTable)[keyof typeof KvTable];
 export const KV_TABLES: readonly KvTable[] = Object.values(KvTable);

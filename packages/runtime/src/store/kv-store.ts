@@ -27,6 +27,9 @@ import {
   encodeUtxoValue,
   heightBytes,
   prefixEnd,
+  prefixSuccessor,
+  programIndexSuffix,
+  programKey,
   toHex,
 } from './codec.ts';
 import { StoreError, StoreErrorCode, toStoreError } from './errors.ts';
@@ -44,13 +47,27 @@ import type {
   TxLocation,
   UtxoRecord,
 } from './types.ts';
-import { checkChain, checkCommit, checkHeight, checkId, checkIds, checkIndexEntry } from './validate.ts';
+import {
+  checkChain,
+  checkCommit,
+  checkHeight,
+  checkId,
+  checkIds,
+  checkIndexEntry,
+  checkProgramQuery,
+} from './validate.ts';
 
 const META_TIP = new TextEncoder().encode('tip');
 const META_REVISION = new TextEncoder().encode('revision');
 const META_IRREVERSIBLE = new TextEncoder().encode('irreversible');
 const META_LAST_SIGNED = new TextEncoder().encode('last-signed');
 const DEFAULT_SCAN_BATCH = 1000;
+const EMPTY = new Uint8Array(0);
+
+/** The program index entry of an output: chain | programKey(program) | outputId. */
+function programEntryKey(key: (s: Uint8Array) => Uint8Array, r: UtxoRecord): Uint8Array {
+  return key(programIndexSuffix(programKey(r.controlProgram), r.outputId));
+}
 
 function readTip(r: KvReader, key: (s: Uint8Array) => Uint8Array): ChainTip | undefined {
   const raw = r.get(KvTable.Meta, key(META_TIP));
@@ -99,6 +116,7 @@ export class KvDurableStore implements DurableStore {
             outputId: toHex(r.outputId),
           });
         }
+        w.put(KvTable.Program, programEntryKey(key, r), EMPTY);
         return [r.outputId, value];
       });
       // Undo data: the spent outputs' stored values, read inside this transaction.
@@ -111,6 +129,7 @@ export class KvDurableStore implements DurableStore {
           });
         }
         w.del(KvTable.Utxo, k);
+        w.del(KvTable.Program, programEntryKey(key, decodeUtxoValue(id, value)));
         return [id, value];
       });
 
@@ -162,8 +181,14 @@ export class KvDurableStore implements DurableStore {
       }
       const delta = decodeDelta(chain, rawDelta);
 
-      for (const r of delta.spent) w.put(KvTable.Utxo, key(r.outputId), encodeUtxoValue(r));
-      for (const r of delta.created) w.del(KvTable.Utxo, key(r.outputId));
+      for (const r of delta.spent) {
+        w.put(KvTable.Utxo, key(r.outputId), encodeUtxoValue(r));
+        w.put(KvTable.Program, programEntryKey(key, r), EMPTY);
+      }
+      for (const r of delta.created) {
+        w.del(KvTable.Utxo, key(r.outputId));
+        w.del(KvTable.Program, programEntryKey(key, r));
+      }
       for (const txId of delta.txIds) {
         const loc = w.get(KvTable.Tx, key(txId));
         if (loc && bytesEqual(decodeTxLocation(loc).blockId, blockId)) w.del(KvTable.Tx, key(txId));
@@ -251,6 +276,25 @@ export class KvDurableStore implements DurableStore {
         return raw && decodeUtxoValue(id, raw);
       }),
     );
+  }
+
+  async getUtxosByProgram(chain: string, controlProgram: Uint8Array, limit?: number): Promise<UtxoRecord[]> {
+    this.open();
+    checkChain(chain);
+    const max = checkProgramQuery(controlProgram, limit);
+    const key = chainKeys(chain);
+    const start = key(programKey(controlProgram));
+    const end = prefixSuccessor(start);
+    return this.read('getUtxosByProgram', (r) => {
+      const out: UtxoRecord[] = [];
+      for (const [k] of r.range(KvTable.Program, start, end, max)) {
+        const outputId = k.slice(start.length);
+        const raw = r.get(KvTable.Utxo, key(outputId));
+        if (!raw) throw new StoreError(StoreErrorCode.Corrupt, `program index names a spent output ${toHex(outputId)}`);
+        out.push(decodeUtxoValue(outputId, raw));
+      }
+      return out;
+    });
   }
 
   async getTip(chain: string): Promise<ChainTip | undefined> {

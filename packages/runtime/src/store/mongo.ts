@@ -32,6 +32,7 @@ import {
   encodeTxLocation,
   encodeUtxoValue,
   heightBytes,
+  programKey,
   toHex,
 } from './codec.ts';
 import { StoreError, StoreErrorCode, toStoreError } from './errors.ts';
@@ -48,7 +49,15 @@ import type {
   TxLocation,
   UtxoRecord,
 } from './types.ts';
-import { checkChain, checkCommit, checkHeight, checkId, checkIds, checkIndexEntry } from './validate.ts';
+import {
+  checkChain,
+  checkCommit,
+  checkHeight,
+  checkId,
+  checkIds,
+  checkIndexEntry,
+  checkProgramQuery,
+} from './validate.ts';
 
 export type MongoStoreOptions = {
   /** Connection string; used when no `client` is given (the store then owns and closes its client). */
@@ -59,7 +68,8 @@ export type MongoStoreOptions = {
   readonly dbName?: string;
 };
 
-type UtxoDoc = { _id: Binary; c: string; v: Binary };
+/** `p`: programKey of the output's control program (the program index; see getUtxosByProgram). */
+type UtxoDoc = { _id: Binary; c: string; v: Binary; p: Binary };
 type BlockDoc = { _id: Binary; c: string; e: Binary; b: Binary };
 type MainDoc = { _id: Binary; c: string; h: number; id: Binary };
 type TxDoc = { _id: Binary; c: string; l: Binary };
@@ -117,6 +127,7 @@ class MongoDurableStore implements DurableStore {
       }
     }
     await this.utxos.createIndex({ c: 1, _id: 1 });
+    await this.utxos.createIndex({ c: 1, p: 1, _id: 1 });
     await this.main.createIndex({ c: 1, h: 1 });
     await this.signed.createIndex({ c: 1, h: -1 });
   }
@@ -169,7 +180,12 @@ class MongoDurableStore implements DurableStore {
 
       if (createdKeys.length > 0) {
         await this.utxos.insertMany(
-          commit.created.map((r, i) => ({ _id: createdKeys[i]!, c: chain, v: bin(encodeUtxoValue(r)) })),
+          commit.created.map((r, i) => ({
+            _id: createdKeys[i]!,
+            c: chain,
+            v: bin(encodeUtxoValue(r)),
+            p: bin(programKey(r.controlProgram)),
+          })),
           { session, ordered: true },
         );
       }
@@ -261,7 +277,7 @@ class MongoDurableStore implements DurableStore {
           delta.spent.map((r) => ({
             replaceOne: {
               filter: { _id: bin(chainKey(chain, r.outputId)) },
-              replacement: { c: chain, v: bin(encodeUtxoValue(r)) },
+              replacement: { c: chain, v: bin(encodeUtxoValue(r)), p: bin(programKey(r.controlProgram)) },
               upsert: true,
             },
           })),
@@ -380,6 +396,22 @@ class MongoDurableStore implements DurableStore {
         const raw = found.get(toHex(bytes(keys[i]!)));
         return raw && decodeUtxoValue(id, raw);
       });
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  async getUtxosByProgram(chain: string, controlProgram: Uint8Array, limit?: number): Promise<UtxoRecord[]> {
+    this.open();
+    checkChain(chain);
+    const max = checkProgramQuery(controlProgram, limit);
+    const session = this.client.startSession({ snapshot: true });
+    try {
+      const cursor = this.utxos.find({ c: chain, p: bin(programKey(controlProgram)) }, { session }).sort({ _id: 1 });
+      if (limit !== undefined) cursor.limit(max);
+      const docs = await this.guard('getUtxosByProgram', () => cursor.toArray());
+      const prefix = chainKey(chain, new Uint8Array(0)).length;
+      return docs.map((doc) => decodeUtxoValue(bytes(doc._id).subarray(prefix), bytes(doc.v)));
     } finally {
       await session.endSession();
     }

@@ -8,7 +8,7 @@
 //   mempool            UtxoReader (+ ChainStateReader for the version it read at), usually the hot tier
 //   validator          ChainStateStore + BlockStore (commit, revert, fork blocks), through TieredStore
 //   bbft               SignerStateStore (durable compare-and-set before it signs), ChainStateReader
-//   blockcenter, APIs  BlockStore, UtxoReader, ChainStateReader
+//   blockcenter, APIs  BlockStore, UtxoReader, ChainStateReader, ProgramUtxoReader (UTXOs of an address)
 // Adapters: the embedded KV stores (LMDB by default, node:sqlite as the measured alternative) and
 // MongoDB implement DurableStore; Redis (RedisHotTier) implements UtxoReader for the hot tier.
 
@@ -120,6 +120,19 @@ export interface UtxoReader {
   getUtxos(chain: string, outputIds: readonly Uint8Array[]): Promise<(UtxoRecord | undefined)[]>;
 }
 
+/**
+ * Unspent outputs by control program (an address's balance). Every durable adapter keeps a program
+ * index (program -> output ids) that changes in the same transaction as the UTXO set, so the answer
+ * is always exactly the outputs of that program in one committed state.
+ */
+export interface ProgramUtxoReader {
+  /**
+   * The unspent outputs whose control program is `controlProgram`, in output-id order, at most
+   * `limit` of them (default: all). One consistent snapshot.
+   */
+  getUtxosByProgram(chain: string, controlProgram: Uint8Array, limit?: number): Promise<UtxoRecord[]>;
+}
+
 /** Reads where a chain stands. */
 export interface ChainStateReader {
   getTip(chain: string): Promise<ChainTip | undefined>;
@@ -163,7 +176,7 @@ export interface SignerStateStore {
 }
 
 /** The source of truth: one interface for the embedded stores and MongoDB, one conformance suite. */
-export interface DurableStore extends UtxoReader, ChainStateStore, BlockStore, SignerStateStore {
+export interface DurableStore extends UtxoReader, ProgramUtxoReader, ChainStateStore, BlockStore, SignerStateStore {
   /** 'lmdb', 'sqlite', 'mongodb'. */
   readonly kind: string;
   getChainState(chain: string): Promise<DurableChainState>;

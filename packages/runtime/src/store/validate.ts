@@ -44,6 +44,16 @@ export function checkHeight(height: unknown, field = 'height'): number {
   return height;
 }
 
+/** Arguments of getUtxosByProgram: any program bytes; an optional positive limit. Returns the limit. */
+export function checkProgramQuery(controlProgram: unknown, limit: unknown): number {
+  checkBytes(controlProgram, 'controlProgram');
+  if (limit === undefined) return Number.MAX_SAFE_INTEGER;
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
+    throw invalid('limit', 'must be a positive safe integer');
+  }
+  return limit;
+}
+
 function checkWork(work: unknown, field: string): void {
   if (typeof work !== 'bigint' || work < 0n) throw invalid(field, 'must be a non-negative bigint');
 }

@@ -30,6 +30,27 @@ async function assertUtxos(store: DurableStore, b: ChainBuilder, height = b.heig
   assert.deepEqual(utxoLines(await durableUtxos(store, b.chain)), utxoLines(b.utxosAt(height)));
 }
 
+/** The program index agrees with the expected UTXO set for every program the chain ever used. */
+async function assertProgramIndex(store: DurableStore, b: ChainBuilder, height = b.height): Promise<void> {
+  const expected = [...b.utxosAt(height).values()];
+  const programs = new Map<string, Uint8Array>();
+  for (const block of b.blocks) for (const r of block.created) programs.set(hex(r.controlProgram), r.controlProgram);
+  for (const [key, program] of programs) {
+    const want = expected.filter((r) => hex(r.controlProgram) === key);
+    const got = await store.getUtxosByProgram(b.chain, program);
+    assert.deepEqual(
+      utxoLines(new Map(got.map((r) => [hex(r.outputId), r]))),
+      utxoLines(new Map(want.map((r) => [hex(r.outputId), r]))),
+      `program ${key}`,
+    );
+    assert.deepEqual(
+      got.map((r) => hex(r.outputId)),
+      want.map((r) => hex(r.outputId)).sort(),
+      'in output-id order',
+    );
+  }
+}
+
 export function runDurableStoreConformance(name: string, factory: DurableStoreFactory, opts: ConformanceOptions = {}) {
   const skip = opts.skip;
   if (skip) console.warn(`\n!!! SKIPPED: durable store conformance for ${name}: ${skip}\n`);
@@ -247,6 +268,64 @@ export function runDurableStoreConformance(name: string, factory: DurableStoreFa
       await rejectsWith(store.setIrreversible('main', 1, b.blocks[1]!.blockId), StoreErrorCode.InvalidArgument);
       await rejectsWith(store.revertBlock('main', b.blocks[3]!.blockId), StoreErrorCode.Irreversible);
       await store.setIrreversible('main', 3, b.blocks[3]!.blockId);
+    });
+
+    it('program index: the UTXOs of a program follow commits, reverts and reorgs', async (store) => {
+      const a = new ChainBuilder('main');
+      for (let h = 0; h < 5; h++) {
+        await store.commitBlock(a.next({ spend: 3, create: 6, spendOwn: h === 3 }));
+        await assertProgramIndex(store, a);
+      }
+      const program = a.tip.created[1]!.controlProgram;
+      const all = await store.getUtxosByProgram('main', program);
+      assert.ok(all.length >= 2);
+      assert.deepEqual(await store.getUtxosByProgram('main', program, 1), all.slice(0, 1), 'limit');
+      assert.deepEqual(await store.getUtxosByProgram('main', new Uint8Array([0x51])), [], 'an unknown program');
+      assert.deepEqual(await store.getUtxosByProgram('side-1', program), [], 'another chain');
+      for (let h = 4; h > 1; h--) {
+        await store.revertBlock('main', a.blocks[h]!.blockId);
+        await assertProgramIndex(store, a, h - 1);
+      }
+      const f = a.fork(1, 'fork');
+      for (let i = 0; i < 3; i++) await store.commitBlock(f.next({ spend: 2, create: 5 }));
+      await assertProgramIndex(store, f);
+      // a failed commit leaves the index untouched
+      const bad = { ...f.next({ spend: 1, create: 4 }), spent: [hashId('missing')] };
+      await rejectsWith(store.commitBlock(bad), StoreErrorCode.UtxoMissing);
+      await assertProgramIndex(store, f, f.height - 1);
+      // Programs longer than the inline limit are keyed by their hash; an empty program works too.
+      const long = new Uint8Array(100).fill(7);
+      const s = new ChainBuilder('side-1');
+      const g = s.next({ create: 4 });
+      const odd = [long, long, new Uint8Array(0)];
+      const withOdd = {
+        ...g,
+        created: g.created.map((r, i) => ({ ...r, controlProgram: odd[i] ?? r.controlProgram })),
+      };
+      await store.commitBlock(withOdd);
+      assert.deepEqual(
+        (await store.getUtxosByProgram('side-1', long)).map((r) => hex(r.outputId)),
+        withOdd.created
+          .slice(0, 2)
+          .map((r) => hex(r.outputId))
+          .sort(),
+      );
+      assert.deepEqual(
+        (await store.getUtxosByProgram('side-1', new Uint8Array(0))).map((r) => hex(r.outputId)),
+        [hex(withOdd.created[2]!.outputId)],
+      );
+      assert.deepEqual(
+        await store.getUtxosByProgram('side-1', long.subarray(0, 99)),
+        [],
+        'a prefix is another program',
+      );
+      await store.revertBlock('side-1', g.blockId);
+      assert.deepEqual(await store.getUtxosByProgram('side-1', long), []);
+      await rejectsWith(store.getUtxosByProgram('main', program, 0), StoreErrorCode.InvalidArgument);
+      await rejectsWith(
+        store.getUtxosByProgram('main', 'nope' as unknown as Uint8Array),
+        StoreErrorCode.InvalidArgument,
+      );
     });
 
     it('signer records: compare-and-set per height, last signed is the highest', async (store) => {

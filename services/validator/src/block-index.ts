@@ -1,0 +1,115 @@
+// The in-memory block index: every valid block the validator knows (main chain and side branches),
+// linked to its parent, with its cumulative work; the main chain as an array by height. Built at
+// start-up from the store's main chain; side branches are added as blocks arrive.
+import type { BlockHeader } from '@bystack/protocol';
+
+export type IndexNode = {
+  readonly id: Uint8Array;
+  /** Hex of the id: the map key. */
+  readonly key: string;
+  readonly parent: IndexNode | undefined;
+  readonly height: number;
+  readonly header: BlockHeader;
+  /** Cumulative work of the chain ending here. */
+  readonly work: bigint;
+};
+
+export class BlockIndex {
+  private readonly nodes = new Map<string, IndexNode>();
+  private readonly main: IndexNode[] = [];
+
+  get size(): number {
+    return this.nodes.size;
+  }
+
+  get(key: string): IndexNode | undefined {
+    return this.nodes.get(key);
+  }
+
+  add(node: IndexNode): void {
+    this.nodes.set(node.key, node);
+  }
+
+  /** Removes a node (found invalid) and every indexed descendant of it; returns them. */
+  removeBranch(node: IndexNode): IndexNode[] {
+    const removed = [node];
+    this.nodes.delete(node.key);
+    for (const n of [...this.nodes.values()]) {
+      for (let p = n.parent; p && p.height >= node.height; p = p.parent) {
+        if (p === node) {
+          this.nodes.delete(n.key);
+          removed.push(n);
+          break;
+        }
+      }
+    }
+    return removed;
+  }
+
+  get tip(): IndexNode {
+    const tip = this.main[this.main.length - 1];
+    if (!tip) throw new Error('the block index has no main chain yet');
+    return tip;
+  }
+
+  get hasTip(): boolean {
+    return this.main.length > 0;
+  }
+
+  mainAt(height: number): IndexNode | undefined {
+    return this.main[height];
+  }
+
+  onMain(node: IndexNode): boolean {
+    return this.main[node.height] === node;
+  }
+
+  /** The ancestor of `node` (or `node` itself) at `height` <= node.height, along node's branch. */
+  ancestor(node: IndexNode, height: number): IndexNode {
+    if (height > node.height || height < 0) throw new RangeError(`no ancestor at ${height} of ${node.height}`);
+    let n = node;
+    while (n.height > height && !this.onMain(n)) n = n.parent!;
+    return this.onMain(n) ? this.main[height]! : n;
+  }
+
+  /** The highest ancestor of `node` (or node) on the main chain. */
+  forkPoint(node: IndexNode): IndexNode {
+    let n: IndexNode | undefined = node;
+    while (n && !this.onMain(n)) n = n.parent;
+    if (!n) throw new Error('block not connected to the main chain');
+    return n;
+  }
+
+  /** The blocks after `from` up to `to` along to's branch, in height order. */
+  path(from: IndexNode, to: IndexNode): IndexNode[] {
+    const out: IndexNode[] = [];
+    for (let n: IndexNode | undefined = to; n && n !== from; n = n.parent) out.push(n);
+    return out.reverse();
+  }
+
+  /** Main-chain blocks from `fromHeight` to the tip, in height order. */
+  mainFrom(fromHeight: number): IndexNode[] {
+    return this.main.slice(Math.max(0, fromHeight));
+  }
+
+  /** Drops the main chain above `height`. */
+  truncateMain(height: number): void {
+    this.main.length = Math.min(this.main.length, height + 1);
+  }
+
+  /** Appends a child of the tip to the main chain. */
+  pushMain(node: IndexNode): void {
+    if (node.height !== this.main.length || (node.height > 0 && node.parent !== this.main[node.height - 1])) {
+      throw new Error(`block at ${node.height} does not extend the main chain at ${this.main.length - 1}`);
+    }
+    this.add(node);
+    this.main.push(node);
+  }
+
+  /** Timestamps of `node` and its ancestors, newest first, at most `count`. */
+  pastTimestamps(node: IndexNode, count: number): bigint[] {
+    const out: bigint[] = [];
+    for (let n: IndexNode | undefined = node; n && out.length < count; n = n.parent) out.push(n.header.timestamp);
+    return out;
+  }
+}

@@ -1,0 +1,215 @@
+// The node-local event stream: BlockReorged (once per reorganization, first) and BlockCommitted (one
+// per block joining the main chain, in height order) on JetStream, stream EVENTS_<node>_<chain>.
+//
+// Publishing is driven by a marker file (the last main-chain block whose events are out, and an
+// epoch that counts reorganizations): after every change, and at start-up, the publisher compares
+// the marker with the main chain and publishes what is missing. So a crash between a commit and
+// its events (or NATS being away) only delays them; a crash after publishing and before the marker
+// moved publishes them again with the SAME message ids (block id + event + epoch), which JetStream
+// drops as duplicates within the stream's duplicate window. The epoch keeps a block committed
+// again after a reorganization back (A -> B -> A) from being taken for a duplicate of its first
+// commit.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { chainV1 } from '@bystack/proto';
+import type { DurableStore, JetStreamBus, Logger, StreamSpec } from '@bystack/runtime';
+import { subject } from '@bystack/runtime';
+import type { IndexNode } from './block-index.ts';
+import { buf, hex, unhex } from './bytes.ts';
+import type { Chain } from './chain.ts';
+
+export type EventMarker = { readonly epoch: number; readonly height: number; readonly block: string };
+
+export type EventPublisherOptions = {
+  readonly chainId: string;
+  readonly nodeId: string;
+  readonly dataDir: string;
+  readonly log: Logger;
+  readonly signal: AbortSignal;
+  /** Wait before retrying after a failed publish (default 1 s). */
+  readonly retryMs?: number;
+  /** The NATS server's largest payload (bytes); a bigger event goes out without its block bodies. */
+  readonly maxPayload?: () => number;
+  /** Test crash points around the publication of a block's committed event. */
+  readonly crash?: (point: 'before-publish' | 'after-publish', height: number) => void;
+};
+
+/** The node-local event stream of a chain. */
+export function eventStreamSpec(chainId: string, nodeId: string): StreamSpec {
+  return {
+    name: `EVENTS_${nodeId}_${chainId}`,
+    subjects: [subject(chainId, nodeId, 'committed'), subject(chainId, nodeId, 'reorged')],
+  };
+}
+
+export class EventPublisher {
+  private readonly js: JetStreamBus;
+  private readonly chain: Chain;
+  private readonly durable: DurableStore;
+  private readonly opts: EventPublisherOptions;
+  private readonly markerPath: string;
+  private readonly committedSubject;
+  private readonly reorgedSubject;
+  private marker: EventMarker | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  /** Events published (not counting duplicates the stream dropped). */
+  published = 0;
+
+  constructor(js: JetStreamBus, chain: Chain, durable: DurableStore, opts: EventPublisherOptions) {
+    this.js = js;
+    this.chain = chain;
+    this.durable = durable;
+    this.opts = opts;
+    this.markerPath = path.join(opts.dataDir, `validator-${opts.chainId}-events.json`);
+    this.committedSubject = subject(opts.chainId, opts.nodeId, 'committed');
+    this.reorgedSubject = subject(opts.chainId, opts.nodeId, 'reorged');
+    this.marker = existsSync(this.markerPath)
+      ? (JSON.parse(readFileSync(this.markerPath, 'utf8')) as EventMarker)
+      : undefined;
+    opts.signal.addEventListener('abort', () => clearTimeout(this.retry), { once: true });
+  }
+
+  get lastPublished(): EventMarker | undefined {
+    return this.marker;
+  }
+
+  async declare(): Promise<void> {
+    const declared = await this.js.declareStream(eventStreamSpec(this.opts.chainId, this.opts.nodeId));
+    this.opts.log.info('event stream declared', { stream: declared.name, action: declared.action });
+  }
+
+  /**
+   * Publishes what the main chain has that the marker does not. Never throws: a failure is logged
+   * and retried later (through the chain's pipeline, so events stay in order).
+   */
+  async catchUp(): Promise<void> {
+    if (this.opts.signal.aborted) return;
+    try {
+      await this.publishMissing();
+    } catch (err) {
+      this.opts.log.warn('publishing chain events failed; will retry', { err });
+      clearTimeout(this.retry);
+      this.retry = setTimeout(() => {
+        void this.chain.serial(() => this.catchUp());
+      }, this.opts.retryMs ?? 1000);
+    }
+  }
+
+  private async publishMissing(): Promise<void> {
+    const tip = this.chain.tip;
+    const marker = this.marker;
+    if (marker?.block === tip.key) return;
+    let epoch = marker?.epoch ?? 0;
+    let from = 0;
+    if (marker) {
+      const node = this.chain.index.get(marker.block);
+      if (node && this.chain.index.onMain(node)) {
+        from = node.height + 1;
+      } else {
+        const reorg = await this.detachedSince(marker);
+        epoch++;
+        if (reorg) {
+          await this.publishReorg(
+            reorg.forkPoint,
+            reorg.detached,
+            this.chain.index.mainFrom(reorg.forkPoint.height + 1),
+            epoch,
+          );
+          from = reorg.forkPoint.height + 1;
+        } else {
+          from = 0; // the marker's block is unknown to the store: publish the whole main chain
+        }
+      }
+    }
+    for (const node of this.chain.index.mainFrom(from)) {
+      if (this.opts.signal.aborted) return;
+      this.opts.crash?.('before-publish', node.height);
+      const bytes = await this.chain.blockBytes(node);
+      const fits = this.fits(bytes.length, node);
+      const ack = await this.js.publish(
+        this.committedSubject,
+        chainV1.BlockCommitted,
+        {
+          ref: { blockId: buf(node.id), height: BigInt(node.height) },
+          ...(fits ? { block: { bytes: buf(bytes) } } : {}),
+        },
+        { msgId: `${node.key}.committed.${epoch}`, height: BigInt(node.height) },
+      );
+      if (!ack.duplicate) this.published++;
+      this.opts.crash?.('after-publish', node.height);
+      this.saveMarker({ epoch, height: node.height, block: node.key });
+    }
+  }
+
+  /** The blocks (tip first) on the marker's branch above its fork point with the current main chain. */
+  private async detachedSince(
+    marker: EventMarker,
+  ): Promise<{ forkPoint: IndexNode; detached: { id: Uint8Array; height: number }[] } | undefined> {
+    const detached: { id: Uint8Array; height: number }[] = [];
+    let id = unhex(marker.block);
+    for (;;) {
+      const node = this.chain.index.get(hex(id));
+      if (node && this.chain.index.onMain(node)) return { forkPoint: node, detached };
+      const entry = await this.durable.getBlockIndex(this.opts.chainId, id);
+      if (!entry || entry.height === 0) return undefined;
+      detached.push({ id, height: entry.height });
+      id = entry.parentId;
+    }
+  }
+
+  private async publishReorg(
+    forkPoint: IndexNode,
+    detached: readonly { id: Uint8Array; height: number }[],
+    attached: readonly IndexNode[],
+    epoch: number,
+  ): Promise<void> {
+    const detachedBlocks: { bytes: Buffer }[] = [];
+    for (const d of detached) {
+      const bytes = await this.durable.getBlockBody(this.opts.chainId, d.id);
+      if (bytes) detachedBlocks.push({ bytes: buf(bytes) });
+    }
+    const attachedBlocks: { bytes: Buffer }[] = [];
+    for (const n of attached) attachedBlocks.push({ bytes: buf(await this.chain.blockBytes(n)) });
+    const newTip = attached[attached.length - 1] ?? forkPoint;
+    const ack = await this.js.publish(
+      this.reorgedSubject,
+      chainV1.BlockReorged,
+      {
+        forkPoint: { blockId: buf(forkPoint.id), height: BigInt(forkPoint.height) },
+        detached: detachedBlocks,
+        attached: attachedBlocks,
+      },
+      { msgId: `${newTip.key}.reorged.${epoch}`, height: BigInt(forkPoint.height) },
+    );
+    if (!ack.duplicate) this.published++;
+    this.opts.log.info('reorganization published', {
+      fork: forkPoint.height,
+      detached: detached.length,
+      attached: attached.length,
+    });
+  }
+
+  /** Whether `size` bytes of blocks fit one message; logged when not (raise the server's max_payload). */
+  private fits(size: number, node: IndexNode): boolean {
+    const max = (this.opts.maxPayload?.() ?? Number.POSITIVE_INFINITY) - 64 * 1024;
+    if (size <= max) return true;
+    this.opts.log.error('event too large for the NATS max payload: published without its block bodies', {
+      block: node.key,
+      height: node.height,
+      bytes: size,
+      max_payload: max + 64 * 1024,
+    });
+    return false;
+  }
+
+  private saveMarker(marker: EventMarker): void {
+    const tmp = `${this.markerPath}.tmp`;
+    writeFileSync(tmp, JSON.stringify(marker));
+    renameSync(tmp, this.markerPath);
+    this.marker = marker;
+  }
+}
+
+export function refOf(node: IndexNode): { blockId: Uint8Array; height: bigint } {
+  return { blockId: node.id, height: BigInt(node.height) };
+}

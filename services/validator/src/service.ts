@@ -1,0 +1,179 @@
+// The validator's composition root: config -> durable store (LMDB) + Redis hot tier (TieredStore,
+// repaired at start) -> signature verifier pool -> NATS bus + the node-local event stream -> the
+// chain (genesis on an empty store, main chain loaded, an interrupted reorganization finished,
+// missing events published) -> net.block / net.getblocks -> gRPC ChainService -> /metrics.
+// Everything shuts down through the service's one AbortSignal, in reverse order.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chainV1 } from '@bystack/proto';
+import { createSignatureVerifierPool } from '@bystack/protocol';
+import {
+  counter,
+  createGrpcServer,
+  createLmdbStore,
+  createMetricsServer,
+  createNatsBus,
+  createRedisHotTier,
+  createTieredStore,
+  gauge,
+  natsBusOptionsFromConfig,
+  type ServiceConfig,
+  type ServiceContext,
+  type TieredStore,
+  type TieredStoreHooks,
+} from '@bystack/runtime';
+import { Redis } from 'ioredis';
+import { createChainService } from './api.ts';
+import { hex } from './bytes.ts';
+import { Chain } from './chain.ts';
+import { chainConfig } from './chain-config.ts';
+import type { validatorConfigSchema } from './config.ts';
+import { EventPublisher } from './events.ts';
+import { NetSync } from './sync.ts';
+
+export type ValidatorConfig = ServiceConfig<typeof validatorConfigSchema>;
+
+export type Validator = {
+  readonly chain: Chain;
+  readonly store: TieredStore;
+  readonly events: EventPublisher;
+  readonly sync: NetSync;
+  /** The bound gRPC port. */
+  readonly grpcPort: number;
+  readonly metricsUrl: string;
+};
+
+type CrashPoint = 'after-durable-commit' | 'after-durable-revert' | 'before-publish' | 'after-publish';
+
+/** TEST ONLY: a function that SIGKILLs this process at `point` for `height`, from `<point>:<height>`. */
+function crashAt(setting: string | undefined): (point: CrashPoint, height: number) => void {
+  if (!setting) return () => {};
+  const [point, height] = setting.split(':');
+  return (p, h) => {
+    if (p === point && String(h) === height) {
+      process.stderr.write(`validator: test crash point ${setting} reached, SIGKILL\n`);
+      process.kill(process.pid, 'SIGKILL');
+    }
+  };
+}
+
+export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Promise<Validator> {
+  const { config, log } = ctx;
+  const cfg = chainConfig(config.chain);
+  const chainId = cfg.params.chainId;
+  const crash = crashAt(config.testCrashPoint);
+
+  mkdirSync(config.dataDir, { recursive: true });
+  const durable = await createLmdbStore({ path: path.join(config.dataDir, 'lmdb') });
+  ctx.onShutdown('durable-store', () => durable.close());
+
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
+  redis.on('error', (err: Error) => log.warn('redis error', { error: err.message }));
+  await redis.connect();
+  ctx.onShutdown('redis', async () => {
+    await redis.quit().catch(() => redis.disconnect());
+  });
+  const hot = createRedisHotTier({ redis, prefix: config.redisPrefix });
+
+  // The chain is built below; the crash hooks look heights up in its index.
+  let chain: Chain | undefined;
+  const hooks: TieredStoreHooks = config.testCrashPoint
+    ? {
+        afterDurableCommit: (commit) => crash('after-durable-commit', commit.height),
+        afterDurableRevert: (_chain, blockId) => {
+          const node = chain?.index.get(hex(blockId));
+          if (node) crash('after-durable-revert', node.height);
+        },
+      }
+    : {};
+  const store = createTieredStore({ durable, hot, hooks });
+  for (const report of await store.repair([chainId])) {
+    log.info('hot tier repaired', { ...report, tip: report.tip?.height });
+  }
+
+  const verifier = createSignatureVerifierPool(config.verifierThreads > 0 ? { workers: config.verifierThreads } : {});
+  ctx.onShutdown('signature-verifier', () => verifier.close());
+
+  const bus = await createNatsBus(natsBusOptionsFromConfig(config, `validator-${config.nodeId}`), ctx);
+  const js = await bus.jetstream();
+
+  const metrics = ctx.metrics.define({
+    validatorBlocks: counter({
+      help: 'Blocks the validator processed, by source and outcome',
+      labels: ['source', 'outcome'],
+    }),
+    validatorTipHeight: gauge({ help: 'Height of the main chain tip' }),
+    validatorOrphans: gauge({ help: 'Orphan blocks held' }),
+    validatorReorgs: counter({ help: 'Reorganizations of the main chain' }),
+  });
+
+  let sync: NetSync | undefined;
+  let events: EventPublisher | undefined;
+  chain = new Chain({
+    chainId,
+    params: cfg.params,
+    genesis: cfg.genesis,
+    store,
+    verifier,
+    maxOrphans: config.maxOrphans,
+    dataDir: config.dataDir,
+    log: log.child({ module: 'chain' }),
+    onOrphan: () => {
+      metrics.validatorOrphans.set(chain?.orphans.size ?? 0);
+      sync?.requestMissing();
+    },
+    onProcessed: (source, outcome) => {
+      metrics.validatorBlocks.inc({ source, outcome });
+      metrics.validatorOrphans.set(chain?.orphans.size ?? 0);
+    },
+    onChange: async (change) => {
+      metrics.validatorTipHeight.set(change.attached.at(-1)?.height ?? change.forkPoint.height);
+      if (change.detached.length > 0) metrics.validatorReorgs.inc();
+      await events?.catchUp();
+    },
+  });
+  events = new EventPublisher(js, chain, durable, {
+    chainId,
+    nodeId: config.nodeId,
+    dataDir: config.dataDir,
+    log: log.child({ module: 'events' }),
+    signal: ctx.signal,
+    maxPayload: () => bus.connection.info?.max_payload ?? 1024 * 1024,
+    crash,
+  });
+  await events.declare();
+  await chain.open();
+  metrics.validatorTipHeight.set(chain.tip.height);
+  await chain.serial(() => events.catchUp());
+  // Stop taking blocks before the bus and the stores close: let the pipeline finish the block it holds.
+  const openChain = chain;
+  ctx.onShutdown('chain', () => openChain.close());
+
+  sync = new NetSync(bus, chain, {
+    chainId,
+    nodeId: config.nodeId,
+    batch: config.syncBatch,
+    timeoutMs: config.syncTimeout,
+    log: log.child({ module: 'sync' }),
+    signal: ctx.signal,
+  });
+  sync.start();
+
+  const grpc = createGrpcServer({ port: config.grpcPort, host: config.grpcHost, graceMs: config.grpcGrace }, ctx);
+  const activeSync = sync;
+  grpc.addService(
+    chainV1.ChainServiceService,
+    createChainService({ chain, durable, onAccepted: (bytes) => activeSync.announce(bytes) }),
+  );
+  const grpcPort = await grpc.start();
+  const metricsServer = await createMetricsServer({ port: config.metricsPort, host: config.metricsHost }, ctx);
+  log.info('validator ready', {
+    chain: chainId,
+    config: cfg.name,
+    node: config.nodeId,
+    tip: chain.tip.height,
+    grpc_port: grpcPort,
+    metrics: metricsServer.url,
+  });
+  return { chain, store, events, sync, grpcPort, metricsUrl: metricsServer.url };
+}
