@@ -31,6 +31,7 @@ import type {
   BusSubscribeOptions,
   BusSubscription,
   Drainable,
+  HandlerInstrumenter,
   NatsBusOptions,
   NatsLogger,
   NatsModuleContext,
@@ -78,10 +79,12 @@ export class NatsBus implements Bus {
   private draining: Promise<boolean> | undefined;
   private closing: Promise<void> | undefined;
   private js: Promise<JetStreamBus> | undefined;
+  private readonly metrics: HandlerInstrumenter | undefined;
 
   constructor(nc: NatsConnection, opts: Omit<NatsBusOptions, 'servers'>, ctx: NatsModuleContext = {}) {
     this.connection = nc;
     this.log = ctx.log ?? silentLogger;
+    this.metrics = ctx.metrics;
     this.requestTimeoutMs = intOption('requestTimeoutMs', opts.requestTimeoutMs, 5000, 1);
     this.drainTimeoutMs = intOption('drainTimeoutMs', opts.drainTimeoutMs, 10_000, 0);
     void this.watchStatus();
@@ -90,6 +93,14 @@ export class NatsBus implements Bus {
       else ctx.signal.addEventListener('abort', () => void this.stopTaking(), { once: true });
     }
     ctx.onShutdown?.('nats', () => this.close());
+  }
+
+  /** The handler as given, or counted and timed under `name` when the bus has a service's metrics. */
+  private instrument<A extends unknown[], R>(
+    name: string,
+    fn: (...args: A) => R,
+  ): (...args: A) => R | Promise<Awaited<R>> {
+    return this.metrics ? this.metrics.instrumentHandler(name, fn) : fn;
   }
 
   /** Aborts when handlers must give up: the drain deadline passed, or the bus closed. */
@@ -122,10 +133,11 @@ export class NatsBus implements Bus {
   ): BusSubscription {
     const queue = opts.queue === undefined ? undefined : nameOption('queue', opts.queue);
     const attributes = queue ? { 'messaging.consumer.group.name': queue } : undefined;
+    const handle = this.instrument(`subscribe ${filter}`, handler);
     return this.run(filter, opts, async (m) => {
       await traceIncoming({ operation: 'process', subject: m.subject, attributes }, m.headers, async () => {
         const value = decodePayload(codec, m.data, m.subject);
-        await handler(value, this.contextOf(m));
+        await handle(value, this.contextOf(m));
       });
     });
   }
@@ -166,13 +178,14 @@ export class NatsBus implements Bus {
   ): BusSubscription {
     const queue = opts.queue === undefined ? undefined : nameOption('queue', opts.queue);
     const attributes = queue ? { 'messaging.consumer.group.name': queue } : undefined;
+    const handle = this.instrument(`reply ${filter}`, handler);
     return this.run(filter, opts, async (m) => {
       if (!m.reply) throw new NatsError(NatsErrorCode.RequestFailed, `request on ${m.subject} has no reply subject`);
       try {
         await traceIncoming({ operation: 'reply', subject: m.subject, attributes }, m.headers, async () => {
           try {
             const request = decodePayload(codec, m.data, m.subject);
-            const response = await handler(request, this.contextOf(m));
+            const response = await handle(request, this.contextOf(m));
             m.respond(encodePayload(responseCodec, response, m.subject));
           } catch (err) {
             m.respond(new Uint8Array(0), { headers: errorHeaders(err) });
@@ -199,6 +212,7 @@ export class NatsBus implements Bus {
   jetstream(): Promise<JetStreamBus> {
     this.js ??= JetStreamBus.create(this.connection, {
       log: this.log,
+      metrics: this.metrics,
       signal: this.handlerAbort.signal,
       track: (d) => this.track(d),
     }).catch((err: unknown) => {

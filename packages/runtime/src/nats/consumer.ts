@@ -39,7 +39,7 @@ import { nextStoredMessage, sequenceForHeight } from './height-index.ts';
 import { intOption, invalidOption, nameOption } from './options.ts';
 import { isApiError, streamError } from './streams.ts';
 import type { Subject, SubjectFilter } from './subject.ts';
-import type { BusMessageContext, Drainable, NatsLogger } from './types.ts';
+import type { BusMessageContext, Drainable, HandlerInstrumenter, NatsLogger } from './types.ts';
 
 /**
  * The handled-marker of one consumer, kept by the consumer's owner (a file, a store row). Exactly
@@ -132,6 +132,8 @@ export interface ConsumerRun {
 
 export type ConsumerHost = {
   readonly log: NatsLogger;
+  /** Counts and times handlers when the bus has a service's metrics. */
+  readonly metrics?: HandlerInstrumenter | undefined;
   /** The handlers' signal (aborts at the bus's drain deadline). */
   readonly signal: AbortSignal;
   track(d: Drainable): () => void;
@@ -292,7 +294,7 @@ export class JetStreamConsumerRun<T> implements ConsumerRun, Drainable {
     this.jsm = jsm;
     this.ref = { stream: nameOption('stream', ref.stream), durable: nameOption('durable', ref.durable) };
     this.codec = codec;
-    this.handler = handler;
+    this.handler = host.metrics ? host.metrics.instrumentHandler(`jetstream ${this.ref.durable}`, handler) : handler;
     this.checkpoint = opts.checkpoint;
     this.batch = intOption('batch', opts.batch, 256, 1);
     this.retryDelayMs = intOption('retryDelayMs', opts.retryDelayMs, 500, 0);

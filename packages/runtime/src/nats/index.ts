@@ -38,6 +38,7 @@ export type {
   BusRequestOptions,
   BusSubscribeOptions,
   BusSubscription,
+  HandlerInstrumenter,
   NatsBusOptions,
   NatsLogger,
   NatsModuleContext,

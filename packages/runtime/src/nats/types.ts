@@ -22,7 +22,14 @@ export interface NatsLogger {
 export interface NatsModuleContext {
   readonly log?: NatsLogger;
   readonly signal?: AbortSignal;
+  /** When given (a service's metrics), every subscription, responder and consumer handler is counted and timed. */
+  readonly metrics?: HandlerInstrumenter;
   onShutdown?(name: string, hook: () => Promise<void>): void;
+}
+
+/** What the bus needs of a service's metrics: a wrapper that counts and times a handler under a name. */
+export interface HandlerInstrumenter {
+  instrumentHandler<A extends unknown[], R>(name: string, fn: (...args: A) => R): (...args: A) => Promise<Awaited<R>>;
 }
 
 export type NatsReconnectOptions = {

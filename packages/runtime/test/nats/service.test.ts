@@ -6,7 +6,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { startNats, type TestServer } from '@bystack/testing';
 import { ConfigError } from '../../src/config/index.ts';
 import { startService } from '../../src/lifecycle/index.ts';
-import { createNatsBus, natsBusOptionsFromConfig, natsConfigSchema, rawCodec, subject } from '../../src/nats/index.ts';
+import {
+  createNatsBus,
+  NatsError,
+  NatsErrorCode,
+  natsBusOptionsFromConfig,
+  natsConfigSchema,
+  rawCodec,
+  subject,
+} from '../../src/nats/index.ts';
 
 let server: TestServer;
 
@@ -51,6 +59,41 @@ test('a service builds the bus from its settings and context, and its stop drain
   assert.equal(finished, 1, 'the handler in progress finished before the connection closed');
   assert.equal(svc.modules.bus.isClosed, true);
   await publisher.close();
+});
+
+test("a service's bus counts and times every handler in its metrics, by outcome code", async () => {
+  const ok = subject('main', 'tx', 'gossip');
+  const failing = subject('main', 'block', 'sync');
+  const svc = await startService({
+    name: 'nats-metrics',
+    configSchema: natsConfigSchema,
+    configSources: { env: { BYSTACK_NATS_URL: server.url }, argv: [] },
+    logLevel: 'silent',
+    processMetrics: false,
+    build: async (ctx) => {
+      const bus = await createNatsBus(natsBusOptionsFromConfig(ctx.config, ctx.name), ctx);
+      bus.subscribe(ok, rawCodec, () => {});
+      bus.reply(failing, rawCodec, rawCodec, () => {
+        throw new NatsError(NatsErrorCode.Unsupported, 'refused');
+      });
+      await bus.flush();
+      return { bus, registry: ctx.metrics.registry };
+    },
+  });
+  const client = await createNatsBus({ servers: server.url });
+  for (let i = 0; i < 3; i++) client.publish(ok, rawCodec, new Uint8Array([i]));
+  await assert.rejects(client.request(failing, rawCodec, new Uint8Array(), rawCodec));
+  await client.flush();
+  const registry = svc.modules.registry;
+  const counted = async () => (await registry.getSingleMetric('bystack_handler_messages_total')?.get())?.values ?? [];
+  while ((await counted()).reduce((n, v) => n + v.value, 0) < 4) await sleep(5);
+  const values = await counted();
+  const of = (handler: string, code: string) =>
+    values.find((v) => v.labels.handler === handler && v.labels.code === code)?.value;
+  assert.equal(of(`subscribe ${ok}`, 'OK'), 3);
+  assert.equal(of(`reply ${failing}`, NatsErrorCode.Unsupported), 1);
+  await client.close();
+  await svc.stop('test');
 });
 
 test('a bad NATS setting is named', async () => {
