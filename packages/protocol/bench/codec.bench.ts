@@ -1,6 +1,8 @@
 // Codec benchmark: a main-chain block of 5,000 ordinary transfers (2 spends of P2WPKH outputs with
 // [signature, public key] witnesses, 2 P2WPKH outputs). Measures decode and encode throughput
 // (MB/s), tx ids and full entry graphs per second, against raw SHA3 measured in the same run.
+
+import { measure, ratio, report } from '@bystack/testing';
 import {
   type Block,
   BTM_ASSET_ID,
@@ -11,7 +13,6 @@ import {
   txId,
 } from '../src/chain/index.ts';
 import { sha3 } from '../src/hash/sha3.ts';
-import { measure, ratio, report } from './harness.ts';
 
 const TX_COUNT = 5_000;
 

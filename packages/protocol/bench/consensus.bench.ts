@@ -1,6 +1,8 @@
 // Side-chain consensus rules: cost of one block's tally update (and its revert), of a round's election
 // and of a slot lookup, on a tally of 1000 candidates. Baseline: copying the 1000-entry stake map,
 // the least an immutable tally update can cost.
+
+import { measure, ratio, report } from '@bystack/testing';
 import {
   applyBlockVotes,
   type ConsensusBlock,
@@ -11,7 +13,6 @@ import {
   producerSlotAt,
   revertBlockVotes,
 } from '../src/consensus/index.ts';
-import { measure, ratio, report } from './harness.ts';
 
 const keyOf = (i: number) => {
   const k = new Uint8Array(64);

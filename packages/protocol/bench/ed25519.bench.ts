@@ -3,6 +3,7 @@
 // Run: node packages/protocol/bench/ed25519.bench.ts
 import { createPublicKey, verify } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { measure, ratio, report } from '@bystack/testing';
 import {
   createRootXPrv,
   createSignatureVerifier,
@@ -17,7 +18,6 @@ import {
   xprvToXPub,
   xpubChild,
 } from '../src/keys/index.ts';
-import { measure, ratio, report } from './harness.ts';
 
 const BATCH = 256;
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');

@@ -1,9 +1,9 @@
 // Tensority: cache build, fast hash (WebAssembly SIMD, one thread) and the readable reference,
 // measured in the same run. Run: node packages/protocol/bench/tensority.bench.ts
 import { performance } from 'node:perf_hooks';
+import { measure, ratio, report } from '@bystack/testing';
 import { createTensorityCache, tensorityWithCache } from '../src/pow/index.ts';
 import { createReferenceMatrices, tensorityReference } from '../src/pow/tensority-reference.ts';
-import { measure, ratio, report } from './harness.ts';
 
 const seed = Uint8Array.from({ length: 32 }, (_, i) => i * 7 + 1);
 const blockHash = Uint8Array.from({ length: 32 }, (_, i) => 255 - i * 3);

@@ -7,6 +7,7 @@
 //   - stage 2: connectBlock against an in-memory UTXO view (and the window through an overlay).
 // Run: node packages/protocol/bench/validation.bench.ts
 import { availableParallelism } from 'node:os';
+import { measure, ratio, report } from '@bystack/testing';
 import { BTM_ASSET_ID, blockId, decodeBlock, encodeBlock } from '../src/chain/index.ts';
 import type { Block } from '../src/chain/types.ts';
 import {
@@ -36,7 +37,6 @@ import {
   type TestParent,
   transfer,
 } from '../test/validation/fixtures.ts';
-import { measure, ratio, report } from './harness.ts';
 
 const TXS = 5000;
 const WINDOW = 5;

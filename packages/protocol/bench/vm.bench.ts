@@ -1,13 +1,14 @@
 // VM benchmark: P2WPKH spends (the common case) run in deferred signature mode (no Ed25519 in the
 // loop: the check is returned as a set for a worker pool) against strict mode verifying inline with
 // @noble/curves, measured in the same run; plus a 2-of-3 multisig behind P2WSH.
+
+import { measure, ratio, report } from '@bystack/testing';
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { ripemd160 } from '@noble/hashes/legacy.js';
 import { sha3 } from '../src/hash/sha3.ts';
 import type { VerifySignatureFn } from '../src/vm/signatures.ts';
 import { createMultisigScript, createP2WPKHProgram, createP2WSHProgram } from '../src/vm/standard/programs.ts';
 import { type VerifyProgramOptions, verifyProgram } from '../src/vm/verify.ts';
-import { measure, ratio, report } from './harness.ts';
 
 const nobleVerify: VerifySignatureFn = (publicKey, message, signature) => ed25519.verify(signature, message, publicKey);
 const secrets = [1, 2, 3].map((i) => new Uint8Array(32).fill(i));

@@ -3,19 +3,11 @@
 // in the same run. Sequential calls give latency (p50/p99); 64 calls in flight give throughput.
 import { performance } from 'node:perf_hooks';
 import { chainV1 } from '@bystack/proto';
+import { ratio, report } from '@bystack/testing';
 import { credentials, Server, ServerCredentials, type ServiceError } from '@grpc/grpc-js';
 import { createGrpcClient } from '../src/grpc/client.ts';
 import { createGrpcServer } from '../src/grpc/server.ts';
 import { startService } from '../src/lifecycle/service.ts';
-
-// The shared harness lives in packages/protocol, outside this project's rootDir: load it at run
-// time (a computed specifier keeps tsc from pulling it into this project) and state its shape here.
-type Harness = {
-  report(name: string, value: number, unit: string, note?: string): void;
-  ratio(a: number, b: number): string;
-};
-const harnessUrl = new URL('../../protocol/bench/harness.ts', import.meta.url).href;
-const { report, ratio } = (await import(harnessUrl)) as Harness;
 
 const MS = Number(process.env.BENCH_MS ?? 1500);
 const CONCURRENCY = 64;

@@ -6,21 +6,11 @@
 // Run: node packages/runtime/bench/nats.bench.ts
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startNats } from '@bystack/testing';
+import { measure, ratio, report, startNats } from '@bystack/testing';
 import type { ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { type ConsumerCheckpoint, createNatsBus, type MessageCodec, type NatsBus, subject } from '../src/nats/index.ts';
 import { startTracing } from '../src/tracing/index.ts';
-
-// The shared harness lives in packages/protocol, outside this project's rootDir: load it at run
-// time (a computed specifier keeps tsc from pulling it into this project) and state its shape here.
-type Harness = {
-  measure(name: string, fn: () => unknown, minMs?: number): Promise<{ opsPerSec: number }>;
-  report(name: string, value: number, unit: string, note?: string): void;
-  ratio(a: number, b: number): string;
-};
-const harnessUrl = new URL('../../protocol/bench/harness.ts', import.meta.url).href;
-const { measure, report, ratio } = (await import(harnessUrl)) as Harness;
 
 const MEASURE_MS = Number(process.env.BENCH_MS ?? 1000);
 

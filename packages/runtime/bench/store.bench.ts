@@ -11,23 +11,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { startRedis } from '@bystack/testing';
+import { measure, ratio, report, startRedis } from '@bystack/testing';
 import { Redis } from 'ioredis';
 import { createLmdbStore } from '../src/store/lmdb.ts';
 import { RedisHotTier } from '../src/store/redis-hot.ts';
 import { createSqliteStore } from '../src/store/sqlite.ts';
 import type { BlockCommit, DurableStore, UtxoRecord } from '../src/store/types.ts';
-
-// The shared harness lives in packages/protocol, outside this project's rootDir: load it at run
-// time (a computed specifier keeps tsc from pulling it into this project) and state its shape here.
-type Measurement = { opsPerSec: number };
-type Harness = {
-  measure(name: string, fn: () => unknown, minMs?: number): Promise<Measurement>;
-  report(name: string, value: number, unit: string, note?: string): void;
-  ratio(a: number, b: number): string;
-};
-const harnessUrl = new URL('../../protocol/bench/harness.ts', import.meta.url).href;
-const { measure, report, ratio } = (await import(harnessUrl)) as Harness;
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 10);
 const MS = Number(process.env.BENCH_MS ?? 1500);

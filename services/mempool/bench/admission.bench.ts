@@ -16,19 +16,10 @@ import { fileURLToPath } from 'node:url';
 import { mempoolV1 } from '@bystack/proto';
 import { createSignatureVerifierPool, mainDevnetParams, type Tx } from '@bystack/protocol';
 import { createGrpcClient, createLogger, createMetrics, createRedisHotTier } from '@bystack/runtime';
-import { startNats, startRedis } from '@bystack/testing';
+import { ratio, report, startNats, startRedis } from '@bystack/testing';
 import { Redis } from 'ioredis';
 import { defineMempoolMetrics, Mempool } from '../src/index.ts';
 import { devnetKey, fundedChain, pay, txBytes } from '../test/fixtures.ts';
-
-// The shared harness lives in packages/protocol, outside this project's rootDir: load it at run
-// time (a computed specifier keeps tsc from pulling it into this project) and state its shape here.
-type Harness = {
-  report(name: string, value: number, unit: string, note?: string): void;
-  ratio(a: number, b: number): string;
-};
-const harnessUrl = new URL('../../../packages/protocol/bench/harness.ts', import.meta.url).href;
-const { report, ratio } = (await import(harnessUrl)) as Harness;
 
 const PER_PHASE = Number(process.env.BENCH_TXS ?? 3000);
 const SEQUENTIAL = Math.min(PER_PHASE, 500);

@@ -6,16 +6,8 @@ import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { type BlockHeader, createTensorityCache, initialTensoritySeed, tensorityWithCache } from '@bystack/protocol';
 import { createLogger } from '@bystack/runtime';
+import { ratio, report } from '@bystack/testing';
 import { SearchPool } from '../src/pool.ts';
-
-// The shared harness lives in packages/protocol, outside this project's rootDir: load it at run
-// time (a computed specifier keeps tsc from pulling it into this project) and state its shape here.
-type Harness = {
-  report(name: string, value: number, unit: string, note?: string): void;
-  ratio(a: number, b: number): string;
-};
-const harnessUrl = new URL('../../../packages/protocol/bench/harness.ts', import.meta.url).href;
-const { report, ratio } = (await import(harnessUrl)) as Harness;
 
 const seconds = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 5);
 const seed = initialTensoritySeed();

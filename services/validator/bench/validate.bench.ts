@@ -7,7 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { createSignatureVerifierPool, createTxEntries, ed25519Verify, type Tx } from '@bystack/protocol';
 import { createLmdbStore, createLogger, createRedisHotTier, createTieredStore } from '@bystack/runtime';
-import { startRedis } from '@bystack/testing';
+import { measure, ratio, report, startRedis } from '@bystack/testing';
 import { Redis } from 'ioredis';
 import { BlockDisposition, Chain } from '../src/index.ts';
 import {
@@ -26,16 +26,6 @@ import {
   testKey,
   transfer,
 } from '../test/devnet.ts';
-
-// The shared harness lives in packages/protocol, outside this project's rootDir: load it at run
-// time (a computed specifier keeps tsc from pulling it into this project) and state its shape here.
-type Harness = {
-  measure(name: string, fn: () => unknown, minMs?: number): Promise<{ opsPerSec: number }>;
-  report(name: string, value: number, unit: string, note?: string): void;
-  ratio(a: number, b: number): string;
-};
-const harnessUrl = new URL('../../../packages/protocol/bench/harness.ts', import.meta.url).href;
-const { measure, report, ratio } = (await import(harnessUrl)) as Harness;
 
 const TXS = 5000;
 const BLOCKS = 3;

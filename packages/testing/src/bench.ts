@@ -1,3 +1,4 @@
+// Benchmark helpers shared by every package's bench/*.bench.ts (npm run bench).
 // Minimal benchmark harness: runs a function until a time budget is spent and reports a rate.
 // Figures are printed as lines `name: value unit` so CI logs and humans can read them.
 import { performance } from 'node:perf_hooks';
