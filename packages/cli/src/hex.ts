@@ -1,9 +1,7 @@
 // Hex at the edges (flags, files, output); bytes everywhere else.
 import { CliError, CliErrorCode } from './errors.ts';
 
-export function toHex(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
+export { bytesEqual as equalBytes, bytesToHex as toHex } from '@bystack/runtime';
 
 /** Bytes of a hex string (an optional 0x prefix allowed); `what` names it in the error. */
 export function fromHex(text: string, what: string, length?: number): Uint8Array {
@@ -16,8 +14,4 @@ export function fromHex(text: string, what: string, length?: number): Uint8Array
     throw new CliError(CliErrorCode.BAD_ARGUMENT, `${what} must be ${length} bytes (${2 * length} hex digits)`);
   }
   return bytes;
-}
-
-export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

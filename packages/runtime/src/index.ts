@@ -1,3 +1,4 @@
+export * from './bytes.ts';
 export * from './config/index.ts';
 export * from './grpc/index.ts';
 export * from './lifecycle/index.ts';
