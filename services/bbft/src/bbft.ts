@@ -22,6 +22,7 @@ import {
   decodeSideBlock,
   type ElectedProducer,
   ed25519Verify,
+  Lru,
   type ProducerSignatureVerifier,
   producerSlotAt,
   type SideBlock,
@@ -36,7 +37,6 @@ import { assembleSideBlock, coinbaseGas, createSideCoinbase, decodeReaped, witne
 import { BlockTree, type TreeBlock, type TreeBlockSource } from './block-tree.ts';
 import { fromHex, sameBytes, shortHex, toHex } from './bytes.ts';
 import type { EvidenceRecord, EvidenceSource, EvidenceStore } from './evidence-store.ts';
-import { Lru } from './lru.ts';
 import type { BbftMetrics } from './metrics.ts';
 import { SignatureLedger } from './signature-ledger.ts';
 import type { Signer } from './signer.ts';

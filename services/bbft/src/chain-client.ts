@@ -3,7 +3,7 @@
 // Blocks travel as consensus bytes and are decoded here. The producer set is computed from the
 // validator's blocks by the vote tally (vote-tally.ts).
 import { chainV1, mempoolV1 } from '@bystack/proto';
-import { decodeSideBlock, encodeSideBlock, type SideBlock, type SideChainParams } from '@bystack/protocol';
+import { decodeSideBlock, encodeSideBlock, type SideBlock, type SideChainParams, VoteTally } from '@bystack/protocol';
 import {
   createGrpcClient,
   type GrpcClient,
@@ -22,7 +22,6 @@ import type {
   TxSource,
   ValidationVerdict,
 } from './types.ts';
-import { VoteTally } from './vote-tally.ts';
 
 export type ChainClient = GrpcClient<typeof chainV1.ChainServiceService>;
 export type MempoolClient = GrpcClient<typeof mempoolV1.MempoolServiceService>;

@@ -35,7 +35,6 @@ export {
   SIDE_CHAIN_CONFIGS,
   type SideChainConfigName,
 } from './config.ts';
-export { consensusBlockOf, sideBlockFees } from './consensus-block.ts';
 export { BbftError, BbftErrorCode, isBbftError } from './errors.ts';
 export {
   type EvidenceRecord,
@@ -62,4 +61,3 @@ export type {
   TxSource,
   ValidationVerdict,
 } from './types.ts';
-export { type BlockFetcher, UnknownBlockError, VoteTally, type VoteTallyOptions } from './vote-tally.ts';

@@ -1,22 +1,12 @@
 // The bbft service's data and the interfaces it consumes. They are defined here, by the consumer
 // (cometbft style): the gRPC adapters (chain-client.ts), the store adapter (signer-guard.ts) and
 // the NATS adapter (network.ts) implement them, and tests run them against real servers.
-import type { ProducerReward, ProducerSet, SideBlock } from '@bystack/protocol';
+import type { RoundInfo, SideBlock } from '@bystack/protocol';
+
+export type { RoundInfo };
 
 /** A side-chain block: its id and height. */
 export type SideBlockRef = { readonly id: Uint8Array; readonly height: bigint };
-
-/** The round a block belongs to, as the branch of its parent decides it. */
-export type RoundInfo = {
-  /** Height of the block that follows the parent. */
-  readonly height: bigint;
-  /** The producers of that block's round (by order: witness slot and turn). */
-  readonly producers: ProducerSet;
-  /** Timestamp (ms) of the block whose tally elected them: the producer schedule starts one interval later. */
-  readonly electionTimestampMs: bigint;
-  /** What that block's coinbase pays after its first output: the previous round's rewards (usually none). */
-  readonly payouts: readonly ProducerReward[];
-};
 
 /** The node's side chain, as its validator holds it. */
 export interface SideChainView {

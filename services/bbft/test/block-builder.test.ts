@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   BTM_ASSET_ID,
+  consensusBlockOf,
   createSideDevnetGenesis,
   DEVNET_PRODUCER_COUNT,
   decodeSideTx,
@@ -14,7 +15,9 @@ import {
   encodeSideTx,
   type ProducerReward,
   type SideBlock,
+  sideBlockFees,
   sideDevnetParams,
+  VoteTally,
   xprvToXPub,
 } from '@bystack/protocol';
 import {
@@ -25,8 +28,6 @@ import {
   decodeReaped,
 } from '../src/block-builder.ts';
 import { toHex } from '../src/bytes.ts';
-import { consensusBlockOf, sideBlockFees } from '../src/consensus-block.ts';
-import { VoteTally } from '../src/vote-tally.ts';
 import { MemorySideChain, pegInTx } from './support/side-chain.ts';
 
 const params = sideDevnetParams;

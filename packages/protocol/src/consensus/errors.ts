@@ -32,6 +32,8 @@ export const ConsensusErrorCode = {
   TimestampBeforeRoundStart: 'CONSENSUS_TIMESTAMP_BEFORE_ROUND_START',
   /** A producer order (witness slot) is outside the producer set. */
   ProducerOrderOutOfRange: 'CONSENSUS_PRODUCER_ORDER_OUT_OF_RANGE',
+  /** A block the tally needs (an ancestor of the asked one) is not available from the block source. */
+  UnknownBlock: 'CONSENSUS_UNKNOWN_BLOCK',
   /** Bytes do not decode to a canonical value (evidence, tally snapshot). */
   MalformedEncoding: 'CONSENSUS_MALFORMED_ENCODING',
 } as const;

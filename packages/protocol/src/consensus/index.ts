@@ -11,6 +11,7 @@ export {
   signedProducerOrders,
   verifyBlockSignature,
 } from './bbft.ts';
+export { consensusBlockOf, sideBlockFees } from './consensus-block.ts';
 export {
   applyBlockVotes,
   blockProducerReward,
@@ -44,6 +45,7 @@ export {
 } from './election.ts';
 export { ConsensusError, ConsensusErrorCode } from './errors.ts';
 export { type ForkChoiceTip, shouldSwitchChain } from './fork-choice.ts';
+export { Lru } from './lru.ts';
 export {
   createSideChainConsensusParams,
   meetsMinVoteOutputAmount,
@@ -61,3 +63,4 @@ export {
   type ProducerSlot,
   producerSlotAt,
 } from './schedule.ts';
+export { type BlockFetcher, type RoundInfo, VoteTally, type VoteTallyOptions } from './vote-tally.ts';

@@ -11,6 +11,7 @@ import {
   BTM_ASSET_ID,
   type ConsensusResult,
   connectSideBlock,
+  consensusBlockOf,
   createGenesisConsensusResult,
   createMultisigScript,
   createP2WSHProgram,
@@ -49,7 +50,7 @@ import {
   startService,
   statusOfCode,
 } from '@bystack/runtime';
-import { consensusBlockOf } from '../../src/consensus-block.ts';
+
 import type { RoundInfo } from '../../src/types.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');

@@ -1,25 +1,36 @@
 // The DPoS tally of a branch and the round it elects, computed from the blocks themselves (protocol
 // `applyBlockVotes` from the genesis tally, `electProducers`, `roundRewardPayouts`), with the blocks
-// read through a fetcher (the node's validator). Results are cached per block id, so following the
-// chain costs one block per block. A bbft that starts on a long chain walks it once from genesis;
-// when the validator serves the tally itself (it computes it to check coinbases), ask it instead.
+// read through a fetcher (a validator's store, or a producer's gRPC client of it). Results are
+// cached per block id, so following the chain costs one block per block; a start on a long chain
+// walks it once from genesis. The fetcher is the only I/O, and the caller's.
+import type { SideChainParams } from '../config/devnet.ts';
+import { sideBlockId } from '../sidechain/block-codec.ts';
+import type { SideBlock, SideBlockHeader } from '../sidechain/types.ts';
+import { keyOf as toHex } from './checks.ts';
+import { consensusBlockOf } from './consensus-block.ts';
 import {
   applyBlockVotes,
   type ConsensusBlock,
   type ConsensusResult,
   createGenesisConsensusResult,
-  electionHeightOf,
-  electProducers,
-  roundRewardPayouts,
-  type SideBlock,
-  type SideBlockHeader,
-  type SideChainParams,
-  sideBlockId,
-} from '@bystack/protocol';
-import { toHex } from './bytes.ts';
-import { consensusBlockOf } from './consensus-block.ts';
+} from './consensus-result.ts';
+import { electProducers, type ProducerSet } from './election.ts';
+import { ConsensusError, ConsensusErrorCode } from './errors.ts';
 import { Lru } from './lru.ts';
-import type { RoundInfo } from './types.ts';
+import { type ProducerReward, roundRewardPayouts } from './rewards.ts';
+import { electionHeightOf } from './rounds.ts';
+
+/** The round a block belongs to, as the branch of its parent decides it. */
+export type RoundInfo = {
+  /** Height of the block that follows the parent. */
+  readonly height: bigint;
+  /** The producers of that block's round (by order: witness slot and turn). */
+  readonly producers: ProducerSet;
+  /** Timestamp (ms) of the block whose tally elected them: the producer schedule starts one interval later. */
+  readonly electionTimestampMs: bigint;
+  /** What that block's coinbase pays after its first output: the previous round's rewards (usually none). */
+  readonly payouts: readonly ProducerReward[];
+};
 
 export type BlockFetcher = (id: Uint8Array, signal?: AbortSignal) => Promise<SideBlock | undefined>;
 
@@ -30,13 +41,10 @@ export type VoteTallyOptions = {
   readonly cacheSize?: number;
 };
 
-export class UnknownBlockError extends Error {
-  readonly blockId: string;
-  constructor(blockId: Uint8Array) {
-    super(`the validator has no block ${toHex(blockId)}`);
-    this.name = 'UnknownBlockError';
-    this.blockId = toHex(blockId);
-  }
+function unknownBlock(blockId: Uint8Array): ConsensusError {
+  return new ConsensusError(ConsensusErrorCode.UnknownBlock, `no block ${toHex(blockId)} to tally`, {
+    blockId: toHex(blockId),
+  });
 }
 
 type Header = Pick<SideBlockHeader, 'height' | 'previousBlockId' | 'timestamp'>;
@@ -78,7 +86,7 @@ export class VoteTally {
     const cached = this.#headers.get(key);
     if (cached !== undefined) return cached;
     const block = await this.#fetch(id, signal);
-    if (block === undefined) throw new UnknownBlockError(id);
+    if (block === undefined) throw unknownBlock(id);
     this.#headers.set(key, block.header);
     return block.header;
   }
@@ -95,7 +103,7 @@ export class VoteTally {
       let summary = this.#noted.get(key);
       if (summary === undefined) {
         const block = await this.#fetch(id, signal);
-        if (block === undefined) throw new UnknownBlockError(id);
+        if (block === undefined) throw unknownBlock(id);
         this.#headers.set(key, block.header);
         summary = consensusBlockOf(block, id);
       }

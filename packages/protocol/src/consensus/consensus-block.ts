@@ -1,28 +1,30 @@
-// What the DPoS tally needs of a side block (protocol `ConsensusBlock`), read from the block itself:
-// every transaction's veto inputs and vote outputs, the native fees, the coinbase's first program
-// (where the block's subsidy and fees accrue) and the coinbase's later outputs (the round payouts).
-// Pure. The validator needs the same extraction; it belongs in @bystack/protocol (consensus/) once
-// the validator follows side chains.
-import { BTM_ASSET_ID, type ConsensusBlock, type ConsensusVote, type SideBlock, sideBlockId } from '@bystack/protocol';
-import { sameBytes } from './bytes.ts';
+// What the DPoS tally needs of a side block (`ConsensusBlock`), read from the block itself: every
+// transaction's veto inputs and vote outputs, the native fees, the coinbase's first program (where
+// the block's subsidy and fees accrue) and the coinbase's later outputs (the round payouts). The
+// validator and the producers (bbft) both tally blocks, so both read them through this one function.
+import { BTM_ASSET_ID } from '../chain/constants.ts';
+import { sideBlockId } from '../sidechain/block-codec.ts';
+import type { SideBlock } from '../sidechain/types.ts';
+import { bytesEqual } from './checks.ts';
+import type { ConsensusBlock, ConsensusVote } from './consensus-result.ts';
 
 /** Native inputs minus native outputs of the block's transactions after the coinbase. */
 export function sideBlockFees(block: SideBlock): bigint {
   let fees = 0n;
   for (const tx of block.transactions.slice(1)) {
     for (const input of tx.inputs) {
-      if (input.type !== 'coinbase' && sameBytes(input.assetId, BTM_ASSET_ID)) fees += input.amount;
+      if (input.type !== 'coinbase' && bytesEqual(input.assetId, BTM_ASSET_ID)) fees += input.amount;
     }
     for (const output of tx.outputs) {
-      if (sameBytes(output.assetId, BTM_ASSET_ID)) fees -= output.amount;
+      if (bytesEqual(output.assetId, BTM_ASSET_ID)) fees -= output.amount;
     }
   }
   return fees;
 }
 
 /**
- * The tally's view of `block` (`blockId` defaults to its computed id). Assumes a block the validator
- * accepted: a coinbase first, with at least one output.
+ * The tally's view of `block` (`blockId` defaults to its computed id). Assumes a block that passed
+ * validation: a coinbase first, with at least one output.
  */
 export function consensusBlockOf(block: SideBlock, blockId: Uint8Array = sideBlockId(block.header)): ConsensusBlock {
   const coinbase = block.transactions[0];

@@ -1,4 +1,4 @@
-// A small least-recently-used map (caches of tallies, headers and rounds).
+// A small least-recently-used map (caches of tallies, headers and rounds, here and in the services).
 export class Lru<K, V> {
   readonly #max: number;
   readonly #map = new Map<K, V>();
