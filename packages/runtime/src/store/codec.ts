@@ -2,7 +2,8 @@
 // byte, identical in every backend, so the hot tier holds exactly the bytes the durable tier holds
 // and a rebuilt Redis can be compared byte for byte with an incrementally updated one.
 //
-//   utxo value   v1 | bytes assetId | u64 amount | bytes controlProgram | u64 height | u8 coinbase
+//   utxo value   v1 | bytes assetId | u64 amount | bytes controlProgram | u64 height | u8 kind
+//                [| bytes vote, kind 2 only]  (kind: 0 normal, 1 coinbase, 2 vote, 3 cross-chain marker)
 //                (the output id is the key; journal entries carry it in front: bytes outputId | value)
 //   index value  v1 | bytes parentId | u64 height | bytes header | bytes work (unsigned big-endian)
 //   tx location  v1 | bytes blockId | u64 height | u32 index
@@ -224,13 +225,21 @@ export function chainOfKey(key: Uint8Array): string {
 
 // ---- records ----------------------------------------------------------------------------------
 
+/** The kind byte of a utxo value: 0 and 1 are the main chain's (the old coinbase flag). */
+const UtxoKind = { Normal: 0, Coinbase: 1, Vote: 2, CrossChain: 3 } as const;
+
 function writeUtxoValue(w: ByteWriter, r: UtxoRecord): void {
   w.u8(FORMAT_V1);
   w.bytes(r.assetId);
   w.u64(r.amount);
   w.bytes(r.controlProgram);
   w.u64(r.height);
-  w.u8(r.coinbase ? 1 : 0);
+  if (r.vote !== undefined) {
+    w.u8(UtxoKind.Vote);
+    w.bytes(r.vote);
+  } else {
+    w.u8(r.crossChain === true ? UtxoKind.CrossChain : r.coinbase ? UtxoKind.Coinbase : UtxoKind.Normal);
+  }
 }
 
 function readUtxoValue(rd: ByteReader, outputId: Uint8Array): UtxoRecord {
@@ -239,14 +248,17 @@ function readUtxoValue(rd: ByteReader, outputId: Uint8Array): UtxoRecord {
   const amount = rd.u64();
   const controlProgram = rd.bytes();
   const height = rd.safeInt();
-  const flag = rd.u8();
-  if (flag > 1) throw corrupt('utxo', 'coinbase flag is not 0 or 1');
-  return { outputId, assetId, amount, controlProgram, height, coinbase: flag === 1 };
+  const kind = rd.u8();
+  if (kind > UtxoKind.CrossChain) throw corrupt('utxo', `unknown kind ${kind}`);
+  const record = { outputId, assetId, amount, controlProgram, height, coinbase: kind === UtxoKind.Coinbase };
+  if (kind === UtxoKind.Vote) return { ...record, vote: rd.bytes() };
+  if (kind === UtxoKind.CrossChain) return { ...record, crossChain: true };
+  return record;
 }
 
 /** The value filed under an output id (the id itself is the key). */
 export function encodeUtxoValue(r: UtxoRecord): Uint8Array {
-  const w = new ByteWriter(26 + r.assetId.length + r.controlProgram.length);
+  const w = new ByteWriter(26 + r.assetId.length + r.controlProgram.length + (r.vote ? 4 + r.vote.length : 0));
   writeUtxoValue(w, r);
   return w.finish();
 }

@@ -22,6 +22,10 @@ export type UtxoRecord = {
   /** Height of the block that created the output. */
   readonly height: number;
   readonly coinbase: boolean;
+  /** Side chains: a vote output, stake for this candidate key (a veto spends it). */
+  readonly vote?: Uint8Array | undefined;
+  /** Side chains: a marker that the main-chain output with this id was minted (never spendable). */
+  readonly crossChain?: boolean | undefined;
 };
 
 /** A chain's best block as a store has applied it. */

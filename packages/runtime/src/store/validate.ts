@@ -68,6 +68,13 @@ function checkUtxo(r: UtxoRecord, field: string): void {
   }
   checkHeight(r.height, `${field}.height`);
   if (typeof r.coinbase !== 'boolean') throw invalid(`${field}.coinbase`, 'must be a boolean');
+  if (r.vote !== undefined) checkBytes(r.vote, `${field}.vote`);
+  if (r.crossChain !== undefined && typeof r.crossChain !== 'boolean') {
+    throw invalid(`${field}.crossChain`, 'must be a boolean');
+  }
+  if ([r.coinbase, r.vote !== undefined, r.crossChain === true].filter(Boolean).length > 1) {
+    throw invalid(field, 'is at most one of coinbase, vote and cross-chain marker');
+  }
 }
 
 /** A parent id is empty exactly for height 0. */

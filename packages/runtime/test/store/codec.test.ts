@@ -30,6 +30,13 @@ test('records round-trip', () => {
   for (const r of block.created) assert.deepEqual(decodeUtxoValue(r.outputId, encodeUtxoValue(r)), r);
   const max = { ...block.created[0]!, amount: (1n << 64n) - 1n };
   assert.deepEqual(decodeUtxoValue(max.outputId, encodeUtxoValue(max)), max);
+  // Side-chain kinds: a vote keeps its candidate key, a cross-chain marker its flag.
+  const vote = { ...block.created[1]!, vote: new Uint8Array(64).fill(7) };
+  assert.deepEqual(decodeUtxoValue(vote.outputId, encodeUtxoValue(vote)), vote);
+  const marker = { ...block.created[2]!, controlProgram: new Uint8Array(0), crossChain: true };
+  assert.deepEqual(decodeUtxoValue(marker.outputId, encodeUtxoValue(marker)), marker);
+  const plain = encodeUtxoValue({ ...block.created[2]!, coinbase: false });
+  assert.equal(plain.at(-1), 0, 'a main-chain output keeps its v1 bytes (kind 0 or 1 last)');
   const entry = {
     blockId: block.blockId,
     parentId: block.parentId,
@@ -79,7 +86,8 @@ test('bytes that do not decode are STORE_CORRUPT errors', () => {
     ['version', () => decodeUtxoValue(hashId('x'), Uint8Array.of(9, ...good.subarray(1)))],
     ['truncated', () => decodeUtxoValue(hashId('x'), good.subarray(0, good.length - 3))],
     ['trailing', () => decodeUtxoValue(hashId('x'), Uint8Array.of(...good, 0))],
-    ['flag', () => decodeUtxoValue(hashId('x'), Uint8Array.of(...good.subarray(0, good.length - 1), 2))],
+    ['kind', () => decodeUtxoValue(hashId('x'), Uint8Array.of(...good.subarray(0, good.length - 1), 4))],
+    ['vote key missing', () => decodeUtxoValue(hashId('x'), Uint8Array.of(...good.subarray(0, good.length - 1), 2))],
     ['huge length', () => decodeTip(Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff))],
     [
       'height above 2^53',
