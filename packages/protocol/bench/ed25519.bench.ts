@@ -1,5 +1,5 @@
-// Ed25519 and chainkd throughput: verification on one thread (node:crypto vs @noble/curves, and
-// ways of handing OpenSSL a raw key), on the worker pool, signing, and chainkd child derivation.
+// Ed25519 and chainkd throughput: verification on one thread (libsodium vs node:crypto vs
+// @noble/curves, and ways of handing OpenSSL a raw key), on the worker pool, signing, and chainkd child derivation.
 // Run: node packages/protocol/bench/ed25519.bench.ts
 import { createPublicKey, verify } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -13,6 +13,7 @@ import {
   ed25519Sign,
   ed25519Verify,
   ed25519VerifyNoble,
+  ed25519VerifyOpenSsl,
   xprvChild,
   xprvSign,
   xprvToXPub,
@@ -40,9 +41,10 @@ async function perSecond(name: string, fn: (set: Ed25519SignatureSet) => boolean
   return m.opsPerSec * BATCH;
 }
 
-// One thread: our fast path, the alternatives measured to choose it, and the noble path.
+// One thread: our fast path (libsodium), OpenSSL and the ways of handing it a raw key, the noble path.
 const spkiDer = (publicKey: Uint8Array) => Buffer.concat([SPKI_PREFIX, publicKey]);
-const fast = await perSecond('ed25519Verify', (s) => ed25519Verify(s.publicKey, s.message, s.signature));
+const sodium = await perSecond('ed25519Verify', (s) => ed25519Verify(s.publicKey, s.message, s.signature));
+const fast = await perSecond('ed25519VerifyOpenSsl', (s) => ed25519VerifyOpenSsl(s.publicKey, s.message, s.signature));
 const viaDerObject = await perSecond('DER object', (s) =>
   verify(null, s.message, { key: spkiDer(s.publicKey), format: 'der', type: 'spki' }, s.signature),
 );
@@ -59,7 +61,8 @@ const noble = await perSecond(
   2000,
 );
 
-report('verify node:crypto (ed25519Verify: createPublicKey raw-public per call)', fast, 'verifications/s');
+report('verify libsodium (ed25519Verify)', sodium, 'verifications/s', `${ratio(sodium, fast)} of node:crypto`);
+report('verify node:crypto (ed25519VerifyOpenSsl: createPublicKey raw-public per call)', fast, 'verifications/s');
 report(
   'verify node:crypto, SPKI DER object passed to verify',
   viaDerObject,
@@ -78,7 +81,12 @@ report(
   'verifications/s',
   ratio(cachedKeys, fast),
 );
-report('verify @noble/curves (ed25519VerifyNoble)', noble, 'verifications/s', `node:crypto is ${ratio(fast, noble)}`);
+report(
+  'verify @noble/curves (ed25519VerifyNoble)',
+  noble,
+  'verifications/s',
+  `node:crypto is ${ratio(fast, noble)}, libsodium ${ratio(sodium, noble)}`,
+);
 
 // Worker pool against the single-thread verifier, on the same 4096 sets.
 const many = Array.from({ length: 16 }, () => sets).flat();

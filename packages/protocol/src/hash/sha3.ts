@@ -1,10 +1,34 @@
 // SHA3-256 (FIPS 202). Bytom's crypto.Sha256 is SHA3-256 despite its name.
-// node:crypto is ~14x faster here than @noble/hashes; both give identical digests (see test).
-// The one-shot `hash` skips the Hash object that `createHash` builds: ~1.5x faster per call,
-// which matters because a transfer's ids cost a dozen or more calls.
+// Short messages (ids, sighashes: most of a transaction's hashing) go to the WebAssembly Keccak of
+// asm/assembly/sha3.ts, about 2.3x faster per call than node:crypto for 40-300 bytes; longer
+// ones to node:crypto's one-shot `hash` (~14x faster than @noble/hashes for long inputs, and
+// faster than the WebAssembly past ~600 bytes). All three give identical digests (see test).
 import { hash } from 'node:crypto';
+import { compileWasmBase64, instantiateWasm } from '../wasm.ts';
+import { SHA3_WASM_BASE64 } from './sha3-wasm.ts';
 
-export function sha3(data: Uint8Array): Uint8Array {
+/** Messages up to this many bytes use the WebAssembly path. */
+export const SHA3_WASM_MAX_INPUT = 512;
+const WASM_INPUT_OFFSET = 256;
+
+type Sha3Exports = { readonly memory: { readonly buffer: ArrayBuffer }; sha3_256(length: number): void };
+
+const wasm = instantiateWasm<Sha3Exports>(compileWasmBase64(SHA3_WASM_BASE64));
+const wasmMemory = new Uint8Array(wasm.memory.buffer);
+
+/** SHA3-256 on the WebAssembly module; `data` is at most SHA3_WASM_MAX_INPUT bytes. */
+export function sha3Wasm(data: Uint8Array): Uint8Array {
+  wasmMemory.set(data, WASM_INPUT_OFFSET);
+  wasm.sha3_256(data.length);
+  return wasmMemory.slice(0, 32);
+}
+
+/** SHA3-256 on node:crypto (OpenSSL). */
+export function sha3OpenSsl(data: Uint8Array): Uint8Array {
   const h = hash('sha3-256', data, 'buffer');
   return new Uint8Array(h.buffer, h.byteOffset, h.byteLength);
+}
+
+export function sha3(data: Uint8Array): Uint8Array {
+  return data.length <= SHA3_WASM_MAX_INPUT ? sha3Wasm(data) : sha3OpenSsl(data);
 }

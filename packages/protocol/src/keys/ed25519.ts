@@ -1,8 +1,9 @@
-// Ed25519 on node:crypto (OpenSSL): the fast path. Verification follows the chain rule of
-// ed25519-rules.ts (Bytom v1.1.1 `crypto/ed25519/ed25519.go`): S is reduced mod L before OpenSSL
-// sees it, and the rare inputs where OpenSSL's extra checks would change the verdict (small-order
-// or non-canonical points) go to the noble path. Signing is RFC 8032 from a 32-byte seed
-// (upstream `ed25519.Sign` with a `NewKeyFromSeed` key).
+// Ed25519 for the chain. Verification follows the chain rule of ed25519-rules.ts (Bytom v1.1.1
+// `crypto/ed25519/ed25519.go`): S is reduced mod L before a fast library sees it, and the rare inputs
+// where the libraries' extra checks would change the verdict (small-order or non-canonical points)
+// go to the noble path. The fast library is libsodium (ed25519-sodium.ts); OpenSSL through
+// node:crypto is the second one, kept to cross-check libsodium in tests and benches. Signing is
+// RFC 8032 from a 32-byte seed on node:crypto (upstream `ed25519.Sign` with a `NewKeyFromSeed` key).
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { ed25519VerifyNoble } from './ed25519-noble.ts';
 import {
@@ -11,6 +12,7 @@ import {
   needsEd25519ReferencePath,
   reduceEd25519SignatureScalar,
 } from './ed25519-rules.ts';
+import { ed25519VerifyLibsodium } from './ed25519-sodium.ts';
 import { KeysError } from './errors.ts';
 
 export const ED25519_SEED_SIZE = 32;
@@ -18,22 +20,33 @@ export const ED25519_SEED_SIZE = 32;
 // DER header of PKCS#8 for id-Ed25519 (RFC 8410); the raw 32-byte seed follows.
 const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 
+type Ed25519VerifyFn = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+
+/** The chain rule around a library that wants S < L and refuses small-order or non-canonical points. */
+function withChainRule(strictVerify: Ed25519VerifyFn): Ed25519VerifyFn {
+  return (publicKey, message, signature) => {
+    if (!hasEd25519SignatureShape(publicKey, signature)) return false;
+    if (needsEd25519ReferencePath(publicKey, signature)) return ed25519VerifyNoble(publicKey, message, signature);
+    return strictVerify(publicKey, message, reduceEd25519SignatureScalar(signature));
+  };
+}
+
+/** Verifies with the chain rule on libsodium. Never throws: malformed input is `false`. */
+export const ed25519Verify: Ed25519VerifyFn = withChainRule(ed25519VerifyLibsodium);
+
 /**
- * Verifies with the chain rule. Never throws: malformed input is `false`. Nothing is cached
- * between calls: a KeyObject is made from the raw key each time, about 5% faster than handing
- * OpenSSL an SPKI DER wrapping (with or without createPublicKey), see the bench.
+ * The same rule on OpenSSL (node:crypto), about half the speed of `ed25519Verify` here: the
+ * cross-check of libsodium. A KeyObject is made from the raw key each call (see the bench).
  */
-export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
-  if (!hasEd25519SignatureShape(publicKey, signature)) return false;
-  if (needsEd25519ReferencePath(publicKey, signature)) return ed25519VerifyNoble(publicKey, message, signature);
+export const ed25519VerifyOpenSsl: Ed25519VerifyFn = withChainRule((publicKey, message, signature) => {
   try {
     const key = createPublicKey({ key: Buffer.from(publicKey), format: 'raw-public', asymmetricKeyType: 'ed25519' });
-    return verify(null, message, key, reduceEd25519SignatureScalar(signature));
+    return verify(null, message, key, signature);
   } catch {
     // OpenSSL refused the key itself; the chain rule still decides.
     return ed25519VerifyNoble(publicKey, message, signature);
   }
-}
+});
 
 function privateKeyFromSeed(seed: Uint8Array) {
   if (seed.length !== ED25519_SEED_SIZE) {

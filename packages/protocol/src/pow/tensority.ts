@@ -2,16 +2,11 @@
 // the matrix products run in WebAssembly SIMD (source: packages/protocol/asm/assembly/tensority.ts),
 // one instance per seed, holding that seed's 16 MiB cache. tensority-reference.ts is the readable
 // version this one is checked against.
+
+import { compileWasmBase64, instantiateWasm, type WasmModule } from '../wasm.ts';
 import { assertHash32, PowError, PowErrorCode } from './errors.ts';
 import { CHAIN_COUNT, chainSequence, digestMatrixSum, extendSeed, MATRIX_BYTES } from './tensority-steps.ts';
 import { TENSORITY_WASM_BASE64 } from './tensority-wasm.ts';
-
-// TypeScript types WebAssembly only in lib.dom, which this package does not load: declare what is used.
-type WasmModule = { readonly kind: 'WebAssembly.Module' };
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { readonly exports: unknown };
-};
 
 /** The module's exports (asm/assembly/tensority.ts); the *_PTR globals are fixed offsets in its memory. */
 type TensorityExports = {
@@ -27,9 +22,8 @@ let compiledModule: WasmModule | undefined;
 
 function tensorityModule(): WasmModule {
   if (compiledModule === undefined) {
-    const bytes = Uint8Array.from(atob(TENSORITY_WASM_BASE64), (c) => c.charCodeAt(0));
     try {
-      compiledModule = new WebAssembly.Module(bytes);
+      compiledModule = compileWasmBase64(TENSORITY_WASM_BASE64);
     } catch (err) {
       throw new PowError(PowErrorCode.WasmUnavailable, 'cannot compile the Tensority WebAssembly module', {
         cause: String(err),
@@ -55,7 +49,7 @@ class WasmTensorityCache implements TensorityCache {
 /** Builds the Tensority cache of a 32-byte seed (tens of milliseconds), to hash many block hashes under it. */
 export function createTensorityCache(seed: Uint8Array): TensorityCache {
   assertHash32(seed, 'seed');
-  const wasm = new WebAssembly.Instance(tensorityModule(), {}).exports as TensorityExports;
+  const wasm = instantiateWasm<TensorityExports>(tensorityModule());
   new Uint8Array(wasm.memory.buffer).set(extendSeed(seed), wasm.SEED_PTR.value);
   wasm.buildCache();
   return new WasmTensorityCache(new Uint8Array(seed), wasm);

@@ -1,6 +1,6 @@
-// Shared by ed25519.test.ts and ed25519.hostile.ts: the two-path check, hostile encodings, arbitraries.
+// Shared by ed25519.test.ts and ed25519.hostile.ts: the three-path check, hostile encodings, arbitraries.
 import assert from 'node:assert/strict';
-import { ED25519_ORDER, ed25519Verify, ed25519VerifyNoble } from '@bystack/protocol';
+import { ED25519_ORDER, ed25519Verify, ed25519VerifyNoble, ed25519VerifyOpenSsl } from '@bystack/protocol';
 import { ED25519_TORSION_SUBGROUP, ed25519 } from '@noble/curves/ed25519.js';
 import { concatBytes, numberToBytesLE } from '@noble/curves/utils.js';
 import fc from 'fast-check';
@@ -8,11 +8,12 @@ import fc from 'fast-check';
 export const hex = (h: string) => Uint8Array.from(Buffer.from(h, 'hex'));
 export const Point = ed25519.Point;
 
-/** Verifies on both paths, asserts they agree, returns the verdict. */
-export function bothVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+/** Verifies on the libsodium, OpenSSL and noble paths, asserts they agree, returns the verdict. */
+export function allPathsVerify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
   const fast = ed25519Verify(publicKey, message, signature);
-  const noble = ed25519VerifyNoble(publicKey, message, signature);
-  assert.equal(fast, noble, `paths disagree: A=${Buffer.from(publicKey).toString('hex')}`);
+  const what = `A=${Buffer.from(publicKey).toString('hex')} sig=${Buffer.from(signature).toString('hex')}`;
+  assert.equal(fast, ed25519VerifyNoble(publicKey, message, signature), `libsodium and noble disagree: ${what}`);
+  assert.equal(fast, ed25519VerifyOpenSsl(publicKey, message, signature), `libsodium and OpenSSL disagree: ${what}`);
   return fast;
 }
 

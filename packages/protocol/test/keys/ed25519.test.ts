@@ -1,4 +1,4 @@
-// Ed25519: upstream vectors, and agreement of the node:crypto path with the @noble/curves path on
+// Ed25519: upstream vectors, and agreement of the libsodium, node:crypto and @noble/curves paths on
 // valid, invalid and hostile signatures (the chain rule of src/keys/ed25519-rules.ts).
 import assert from 'node:assert/strict';
 import { verify as opensslVerify } from 'node:crypto';
@@ -16,8 +16,9 @@ import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, concatBytes } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
+import { ed25519VerifyLibsodium } from '../../src/keys/ed25519-sodium.ts';
 import {
-  bothVerify,
+  allPathsVerify,
   hex,
   messageArb,
   Point,
@@ -57,7 +58,7 @@ test('golden vectors (upstream crypto/ed25519/testdata/sign.input.gz, ed25519_te
     assert.deepEqual(ed25519PublicKeyFromSeed(seed), publicKey);
     assert.deepEqual(ed25519Sign(seed, message), signature);
     assert.deepEqual(ed25519InnerSign(expandSeed(seed), message), signature);
-    assert.equal(bothVerify(publicKey, message, signature), true);
+    assert.equal(allPathsVerify(publicKey, message, signature), true);
   }
 });
 
@@ -68,20 +69,20 @@ test('sign/verify with the zero seed (upstream ed25519_test.go TestSignVerify, e
   const signature = ed25519Sign(seed, message);
   // TestInnerSignInvariant: InnerSign(Expand(priv)) == Sign(priv)
   assert.deepEqual(ed25519InnerSign(expandSeed(seed), message), signature);
-  assert.equal(bothVerify(publicKey, message, signature), true);
-  assert.equal(bothVerify(publicKey, new TextEncoder().encode('wrong message'), signature), false);
+  assert.equal(allPathsVerify(publicKey, message, signature), true);
+  assert.equal(allPathsVerify(publicKey, new TextEncoder().encode('wrong message'), signature), false);
 });
 
-test('malformed lengths are false on both paths, and bad key material throws typed errors', () => {
+test('malformed lengths are false on every path, and bad key material throws typed errors', () => {
   const seed = new Uint8Array(32).fill(7);
   const pk = ed25519PublicKeyFromSeed(seed);
   const msg = Uint8Array.of(1, 2, 3);
   const sig = ed25519Sign(seed, msg);
-  assert.equal(bothVerify(pk.subarray(0, 31), msg, sig), false);
-  assert.equal(bothVerify(concatBytes(pk, Uint8Array.of(0)), msg, sig), false);
-  assert.equal(bothVerify(pk, msg, sig.subarray(0, 63)), false);
-  assert.equal(bothVerify(pk, msg, concatBytes(sig, Uint8Array.of(0))), false);
-  assert.equal(bothVerify(new Uint8Array(0), msg, new Uint8Array(0)), false);
+  assert.equal(allPathsVerify(pk.subarray(0, 31), msg, sig), false);
+  assert.equal(allPathsVerify(concatBytes(pk, Uint8Array.of(0)), msg, sig), false);
+  assert.equal(allPathsVerify(pk, msg, sig.subarray(0, 63)), false);
+  assert.equal(allPathsVerify(pk, msg, concatBytes(sig, Uint8Array.of(0))), false);
+  assert.equal(allPathsVerify(new Uint8Array(0), msg, new Uint8Array(0)), false);
   assert.throws(
     () => ed25519Sign(new Uint8Array(31), msg),
     (e) => isProtocolError(e) && e.code === 'BAD_LENGTH',
@@ -98,7 +99,7 @@ test('malformed lengths are false on both paths, and bad key material throws typ
   );
 });
 
-test('S + L verifies (upstream checks only S < 2^253); S >= 2^253 does not; raw OpenSSL refuses S >= L', () => {
+test('S + L verifies (upstream checks only S < 2^253); S >= 2^253 does not; raw OpenSSL and libsodium refuse S >= L', () => {
   const seed = new Uint8Array(32).fill(9);
   const pk = ed25519PublicKeyFromSeed(seed);
   const msg = new TextEncoder().encode('malleable');
@@ -106,24 +107,27 @@ test('S + L verifies (upstream checks only S < 2^253); S >= 2^253 does not; raw 
   const s = bytesToNumberLE(sig.subarray(32));
   const malleated = rawSignature(sig.subarray(0, 32), s + ED25519_ORDER);
   assert.ok(s + ED25519_ORDER < 1n << 253n);
-  assert.equal(bothVerify(pk, msg, malleated), true);
+  assert.equal(allPathsVerify(pk, msg, malleated), true);
   assert.equal(opensslOnly(pk, msg, malleated), false); // the difference ed25519Verify removes
-  assert.equal(bothVerify(pk, msg, rawSignature(sig.subarray(0, 32), s + 2n * ED25519_ORDER)), false);
+  assert.equal(ed25519VerifyLibsodium(pk, msg, malleated), false); // libsodium too
+  assert.equal(ed25519VerifyLibsodium(pk, msg, sig), true);
+  assert.equal(allPathsVerify(pk, msg, rawSignature(sig.subarray(0, 32), s + 2n * ED25519_ORDER)), false);
   const highBits = sig.slice();
   highBits[63]! |= 0x20;
-  assert.equal(bothVerify(pk, msg, highBits), false);
+  assert.equal(allPathsVerify(pk, msg, highBits), false);
 });
 
-test('small-order public keys: accepted by the chain rule, refused by raw OpenSSL', () => {
+test('small-order public keys: accepted by the chain rule, refused by raw OpenSSL and libsodium', () => {
   const msg = new TextEncoder().encode('small order');
   // With A = identity, [S]B - [k]A = [S]B for any k: R = [S]B is a valid signature for any message.
   const s = 123456789n;
   const sig = rawSignature(Point.BASE.multiply(s).toBytes(), s);
   for (const identity of SMALL_ORDER_KEYS.filter((k) => Point.fromBytes(k, true).is0())) {
-    assert.equal(bothVerify(identity, msg, sig), true);
+    assert.equal(allPathsVerify(identity, msg, sig), true);
     assert.equal(opensslOnly(identity, msg, sig), false);
+    assert.equal(ed25519VerifyLibsodium(identity, msg, sig), false);
   }
-  // Every small-order key against small-order R and R = [5]B: both paths agree with the equation.
+  // Every small-order key against small-order R and R = [5]B: every path agrees with the equation.
   let accepted = 0;
   for (const a of SMALL_ORDER_KEYS) {
     for (const r of [...SMALL_ORDER_KEYS, Point.BASE.multiply(5n).toBytes()]) {
@@ -133,7 +137,7 @@ test('small-order public keys: accepted by the chain rule, refused by raw OpenSS
         const k = bytesToNumberLE(sha512(concatBytes(r, a, msg))) % ED25519_ORDER;
         const expected = Point.BASE.multiplyUnsafe(sc).subtract(Point.fromBytes(a, true).multiplyUnsafe(k));
         const valid = Buffer.from(expected.toBytes()).equals(Buffer.from(r));
-        assert.equal(bothVerify(a, msg, signature), valid);
+        assert.equal(allPathsVerify(a, msg, signature), valid);
         if (valid) accepted++;
       }
     }
@@ -141,19 +145,19 @@ test('small-order public keys: accepted by the chain rule, refused by raw OpenSS
   assert.ok(accepted > 10, `only ${accepted} valid combinations`);
 });
 
-test('small-order R with an honest key: same verdict on both paths', () => {
+test('small-order R with an honest key: same verdict on every path', () => {
   const seed = new Uint8Array(32).fill(3);
   const pk = ed25519PublicKeyFromSeed(seed);
   const msg = Uint8Array.of(42);
-  for (const r of SMALL_ORDER_KEYS) assert.equal(bothVerify(pk, msg, rawSignature(r, 0n)), false);
+  for (const r of SMALL_ORDER_KEYS) assert.equal(allPathsVerify(pk, msg, rawSignature(r, 0n)), false);
 });
 
 test('non-canonical R never verifies: R is compared byte for byte', () => {
   // A = identity and S = 0: [0]B - [k]O = O, canonically 0100..00; its y >= p form must fail.
   const identity = hex('0100000000000000000000000000000000000000000000000000000000000000');
   const msg = Uint8Array.of(1);
-  assert.equal(bothVerify(identity, msg, rawSignature(identity, 0n)), true);
-  for (const r of SMALL_ORDER_KEYS.slice(8)) assert.equal(bothVerify(identity, msg, rawSignature(r, 0n)), false);
+  assert.equal(allPathsVerify(identity, msg, rawSignature(identity, 0n)), true);
+  for (const r of SMALL_ORDER_KEYS.slice(8)) assert.equal(allPathsVerify(identity, msg, rawSignature(r, 0n)), false);
 });
 
 test('points off the curve are false', () => {
@@ -162,21 +166,21 @@ test('points off the curve are false', () => {
   offCurve[0] = 2; // y = 2 has no x
   const seed = new Uint8Array(32).fill(1);
   const sig = ed25519Sign(seed, msg);
-  assert.equal(bothVerify(offCurve, msg, sig), false);
-  assert.equal(bothVerify(ed25519PublicKeyFromSeed(seed), msg, concatBytes(offCurve, sig.subarray(32))), false);
+  assert.equal(allPathsVerify(offCurve, msg, sig), false);
+  assert.equal(allPathsVerify(ed25519PublicKeyFromSeed(seed), msg, concatBytes(offCurve, sig.subarray(32))), false);
 });
 
-test('property: random keys and messages verify on both paths', () => {
+test('property: random keys and messages verify on every path', () => {
   fc.assert(
     fc.property(seedArb, messageArb, (seed, message) => {
       const signature = ed25519Sign(seed, message);
-      return bothVerify(ed25519PublicKeyFromSeed(seed), message, signature);
+      return allPathsVerify(ed25519PublicKeyFromSeed(seed), message, signature);
     }),
     { numRuns: 60 },
   );
 });
 
-test('property: mutated signatures, keys and messages give the same verdict on both paths', () => {
+test('property: mutated signatures, keys and messages give the same verdict on every path', () => {
   fc.assert(
     fc.property(
       seedArb,
@@ -196,10 +200,10 @@ test('property: mutated signatures, keys and messages give the same verdict on b
         // bytes 0..63 of the signature, then 64..95 of the key
         if (at < 64) sig[at]! ^= mask;
         else key[at - 64]! ^= mask;
-        assert.equal(bothVerify(key, message, sig), false);
+        assert.equal(allPathsVerify(key, message, sig), false);
         const changed = concatBytes(message, Uint8Array.of(mask));
-        assert.equal(bothVerify(publicKey, changed, signature), false);
-        assert.equal(bothVerify(publicKey, message, signature), true);
+        assert.equal(allPathsVerify(publicKey, changed, signature), false);
+        assert.equal(allPathsVerify(publicKey, message, signature), true);
       },
     ),
     { numRuns: 60 },
@@ -218,14 +222,14 @@ test('property: keys with a small-order component agree (cofactorless: valid onl
         const rBytes = Point.BASE.multiply(r).toBytes();
         const k = bytesToNumberLE(sha512(concatBytes(rBytes, publicKey, message))) % ED25519_ORDER;
         const signature = rawSignature(rBytes, (r + k * a) % ED25519_ORDER);
-        assert.equal(bothVerify(publicKey, message, signature), k % 8n === 0n);
+        assert.equal(allPathsVerify(publicKey, message, signature), k % 8n === 0n);
       },
     ),
     { numRuns: 40 },
   );
 });
 
-test('property: arbitrary keys, R and S give the same verdict on both paths', () => {
+test('property: arbitrary keys, R and S give the same verdict on every path', () => {
   fc.assert(
     fc.property(
       pointBytesArb,
@@ -233,7 +237,7 @@ test('property: arbitrary keys, R and S give the same verdict on both paths', ()
       fc.bigInt({ min: 0n, max: (1n << 256n) - 1n }),
       messageArb,
       (a, r, s, m) => {
-        bothVerify(a, m, rawSignature(r, s));
+        allPathsVerify(a, m, rawSignature(r, s));
       },
     ),
     { numRuns: 150 },
