@@ -4,12 +4,12 @@ import { chainV1 } from '@bystack/proto';
 import type { DurableStore, RpcCallContext, ServiceImplementation } from '@bystack/runtime';
 import type { IndexNode } from './block-index.ts';
 import { buf, hex } from './bytes.ts';
-import { BlockDisposition, type Chain } from './chain.ts';
 import { ValidatorError, ValidatorErrorCode } from './errors.ts';
 import { refOf } from './events.ts';
+import { type AnyChain, BlockDisposition } from './pipeline.ts';
 
 export type ChainServiceDeps = {
-  readonly chain: Chain;
+  readonly chain: AnyChain;
   readonly durable: DurableStore;
   /** Called with the bytes of every block SubmitBlock accepted (connected or side branch). */
   readonly onAccepted?: (bytes: Uint8Array) => void;
@@ -22,6 +22,7 @@ const dispositionOf = {
   [BlockDisposition.SideBranch]: chainV1.BlockDisposition.BLOCK_DISPOSITION_SIDE_BRANCH,
   [BlockDisposition.Orphan]: chainV1.BlockDisposition.BLOCK_DISPOSITION_ORPHAN,
   [BlockDisposition.Duplicate]: chainV1.BlockDisposition.BLOCK_DISPOSITION_DUPLICATE,
+  [BlockDisposition.Checked]: chainV1.BlockDisposition.BLOCK_DISPOSITION_CHECKED,
 } as const;
 
 function ref(node: IndexNode): chainV1.BlockRef {
@@ -55,7 +56,9 @@ export function createChainService(deps: ChainServiceDeps): ServiceImplementatio
       if (!bytes || bytes.length === 0) {
         throw new ValidatorError(ValidatorErrorCode.BAD_REQUEST, 'block bytes missing', { field: 'block' });
       }
-      const result = await chain.submit(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'rpc');
+      const result = await chain.submit(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'rpc', {
+        checkOnly: request.checkOnly,
+      });
       if (result.disposition === BlockDisposition.Connected || result.disposition === BlockDisposition.SideBranch) {
         deps.onAccepted?.(bytes);
       }
@@ -149,7 +152,7 @@ export function createChainService(deps: ChainServiceDeps): ServiceImplementatio
  * branch has `reorg` set, and replaces every block sent before at or above its height.
  */
 async function* watchBlocks(
-  chain: Chain,
+  chain: AnyChain,
   request: chainV1.WatchBlocksRequest,
   call: RpcCallContext,
 ): AsyncGenerator<chainV1.WatchBlocksResponse> {

@@ -1,37 +1,40 @@
 // The in-memory block index: every valid block the validator knows (main chain and side branches),
 // linked to its parent, with its cumulative work; the main chain as an array by height. Built at
-// start-up from the store's main chain; side branches are added as blocks arrive.
-import type { BlockHeader } from '@bystack/protocol';
+// start-up from the store's main chain; side branches are added as blocks arrive. Generic over the
+// header (main chain or side chain): the index itself reads only heights, links and timestamps.
 
-export type IndexNode = {
+/** What the index reads of a header. */
+export type IndexHeader = { readonly height: bigint; readonly previousBlockId: Uint8Array; readonly timestamp: bigint };
+
+export type IndexNode<H extends IndexHeader = IndexHeader> = {
   readonly id: Uint8Array;
   /** Hex of the id: the map key. */
   readonly key: string;
-  readonly parent: IndexNode | undefined;
+  readonly parent: IndexNode<H> | undefined;
   readonly height: number;
-  readonly header: BlockHeader;
-  /** Cumulative work of the chain ending here. */
+  readonly header: H;
+  /** Cumulative work of the chain ending here (side chains: one per block, so the length). */
   readonly work: bigint;
 };
 
-export class BlockIndex {
-  private readonly nodes = new Map<string, IndexNode>();
-  private readonly main: IndexNode[] = [];
+export class BlockIndex<H extends IndexHeader = IndexHeader> {
+  private readonly nodes = new Map<string, IndexNode<H>>();
+  private readonly main: IndexNode<H>[] = [];
 
   get size(): number {
     return this.nodes.size;
   }
 
-  get(key: string): IndexNode | undefined {
+  get(key: string): IndexNode<H> | undefined {
     return this.nodes.get(key);
   }
 
-  add(node: IndexNode): void {
+  add(node: IndexNode<H>): void {
     this.nodes.set(node.key, node);
   }
 
   /** Removes a node (found invalid) and every indexed descendant of it; returns them. */
-  removeBranch(node: IndexNode): IndexNode[] {
+  removeBranch(node: IndexNode<H>): IndexNode<H>[] {
     const removed = [node];
     this.nodes.delete(node.key);
     for (const n of [...this.nodes.values()]) {
@@ -46,7 +49,7 @@ export class BlockIndex {
     return removed;
   }
 
-  get tip(): IndexNode {
+  get tip(): IndexNode<H> {
     const tip = this.main[this.main.length - 1];
     if (!tip) throw new Error('the block index has no main chain yet');
     return tip;
@@ -56,16 +59,16 @@ export class BlockIndex {
     return this.main.length > 0;
   }
 
-  mainAt(height: number): IndexNode | undefined {
+  mainAt(height: number): IndexNode<H> | undefined {
     return this.main[height];
   }
 
-  onMain(node: IndexNode): boolean {
+  onMain(node: IndexNode<H>): boolean {
     return this.main[node.height] === node;
   }
 
   /** The ancestor of `node` (or `node` itself) at `height` <= node.height, along node's branch. */
-  ancestor(node: IndexNode, height: number): IndexNode {
+  ancestor(node: IndexNode<H>, height: number): IndexNode<H> {
     if (height > node.height || height < 0) throw new RangeError(`no ancestor at ${height} of ${node.height}`);
     let n = node;
     while (n.height > height && !this.onMain(n)) n = n.parent!;
@@ -73,22 +76,22 @@ export class BlockIndex {
   }
 
   /** The highest ancestor of `node` (or node) on the main chain. */
-  forkPoint(node: IndexNode): IndexNode {
-    let n: IndexNode | undefined = node;
+  forkPoint(node: IndexNode<H>): IndexNode<H> {
+    let n: IndexNode<H> | undefined = node;
     while (n && !this.onMain(n)) n = n.parent;
     if (!n) throw new Error('block not connected to the main chain');
     return n;
   }
 
   /** The blocks after `from` up to `to` along to's branch, in height order. */
-  path(from: IndexNode, to: IndexNode): IndexNode[] {
-    const out: IndexNode[] = [];
-    for (let n: IndexNode | undefined = to; n && n !== from; n = n.parent) out.push(n);
+  path(from: IndexNode<H>, to: IndexNode<H>): IndexNode<H>[] {
+    const out: IndexNode<H>[] = [];
+    for (let n: IndexNode<H> | undefined = to; n && n !== from; n = n.parent) out.push(n);
     return out.reverse();
   }
 
   /** Main-chain blocks from `fromHeight` to the tip, in height order. */
-  mainFrom(fromHeight: number): IndexNode[] {
+  mainFrom(fromHeight: number): IndexNode<H>[] {
     return this.main.slice(Math.max(0, fromHeight));
   }
 
@@ -98,7 +101,7 @@ export class BlockIndex {
   }
 
   /** Appends a child of the tip to the main chain. */
-  pushMain(node: IndexNode): void {
+  pushMain(node: IndexNode<H>): void {
     if (node.height !== this.main.length || (node.height > 0 && node.parent !== this.main[node.height - 1])) {
       throw new Error(`block at ${node.height} does not extend the main chain at ${this.main.length - 1}`);
     }
@@ -107,9 +110,9 @@ export class BlockIndex {
   }
 
   /** Timestamps of `node` and its ancestors, newest first, at most `count`. */
-  pastTimestamps(node: IndexNode, count: number): bigint[] {
+  pastTimestamps(node: IndexNode<H>, count: number): bigint[] {
     const out: bigint[] = [];
-    for (let n: IndexNode | undefined = node; n && out.length < count; n = n.parent) out.push(n.header.timestamp);
+    for (let n: IndexNode<H> | undefined = node; n && out.length < count; n = n.parent) out.push(n.header.timestamp);
     return out;
   }
 }

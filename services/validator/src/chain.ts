@@ -1,21 +1,14 @@
-// The chain manager: one pipeline for every block (SubmitBlock from the node's miner, net.block from
-// other nodes, net.getblocks replies, start-up recovery), run one block at a time:
-//   decode -> duplicate / known-invalid check -> orphan (unknown parent) -> stage 1 (header rules,
-//   proof of work under the height's seed, every transaction, signatures on the verifier pool) ->
-//   file the block and index it with its cumulative work -> if it has the most work, switch the
-//   main chain to it (revert to the fork point, connect the new branch block by block against the
-//   UTXO set, restoring the old branch if a new block fails) -> adopt the orphans it was missing.
-// A rejection leaves the chain state as it was and is typed (see errors.ts).
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+// The main chain (Bytom v1.1.1 rules, proof of work) on the block pipeline (pipeline.ts): its codec,
+// stage 1 (header rules, proof of work under the height's seed, every transaction, signatures on the
+// verifier pool), stage 2 (connectBlock) and most-work fork choice.
 import {
   type Block,
+  type BlockHeader,
   blockId,
   checkBlockTime,
   checkProofOfWork,
   connectBlock,
   createTxEntries,
-  createUtxoOverlay,
   decodeBlock,
   decodeBlockHeader,
   encodeBlock,
@@ -23,12 +16,10 @@ import {
   type MainChainParams,
   nextBits,
   retargetCompareHeight,
-  type SignatureVerifier,
   seedBlockHeight,
   seedForHeight,
   type TxEntries,
-  type UtxoChange,
-  type UtxoEntry,
+  type UtxoChanges,
   type UtxoView,
   ValidationError,
   ValidationErrorCode,
@@ -36,377 +27,71 @@ import {
   verifySignatureSets,
   workFromBits,
 } from '@bystack/protocol';
-import type { BlockCommit, Logger, TieredStore, UtxoRecord } from '@bystack/runtime';
-import { BlockIndex, type IndexNode } from './block-index.ts';
-import { hex, sameBytes, unhex } from './bytes.ts';
-import { isBlockVerdict, rejectionOf, ValidatorError, ValidatorErrorCode } from './errors.ts';
-import { OrphanPool } from './orphans.ts';
+import type { IndexNode } from './block-index.ts';
+import { BlockPipeline, type PipelineOptions } from './pipeline.ts';
 import { TensorityCaches } from './pow.ts';
 
-export const BlockDisposition = {
-  /** Valid and now on the main chain (the tip, possibly after a reorganization). */
-  Connected: 'connected',
-  /** Valid, filed on a branch with less work than the tip. */
-  SideBranch: 'side-branch',
-  /** Parent unknown: kept until it arrives. */
-  Orphan: 'orphan',
-  /** Already known. */
-  Duplicate: 'duplicate',
-} as const;
-export type BlockDisposition = (typeof BlockDisposition)[keyof typeof BlockDisposition];
+export {
+  BlockDisposition,
+  type BlockSource,
+  type ChainChange,
+  type ProcessResult,
+} from './pipeline.ts';
 
-/** Where a block came from. */
-export type BlockSource = 'rpc' | 'net' | 'sync' | 'recovery';
-
-export type ProcessResult = {
-  readonly disposition: BlockDisposition;
-  readonly id: Uint8Array;
-  readonly height: number;
-};
-
-/** A change of the main chain: blocks detached (tip first) and attached (height order). */
-export type ChainChange = {
-  readonly forkPoint: IndexNode;
-  readonly detached: readonly IndexNode[];
-  readonly attached: readonly IndexNode[];
-};
-
-export type ChainOptions = {
-  readonly chainId: string;
+export type ChainOptions = PipelineOptions & {
   readonly params: MainChainParams;
   readonly genesis: Block;
-  readonly store: TieredStore;
-  readonly verifier: SignatureVerifier;
-  readonly maxOrphans: number;
-  /** Where the reorganization intent file lives (the node's data dir). */
-  readonly dataDir: string;
-  readonly log: Logger;
   /** The clock, seconds since the epoch (default: the system clock). */
   readonly now?: () => bigint;
-  /** A block with an unknown parent arrived: ask the network for what is missing. */
-  readonly onOrphan?: (orphan: { id: Uint8Array; height: number }) => void;
-  /** A block went through the pipeline: its disposition, or the rejection's code. */
-  readonly onProcessed?: (source: BlockSource, outcome: string) => void;
-  /** The main chain changed (called inside the pipeline, before the next block is taken). */
-  readonly onChange?: (change: ChainChange) => Promise<void>;
 };
-
-/** A decoded block with its entries, kept for a while after stage 1 so connecting it costs no re-decode. */
-type Decoded = { readonly block: Block; readonly bytes: Uint8Array; readonly entries: readonly TxEntries[] };
-
-const RECENT_DECODED = 64;
-const INVALID_REMEMBERED = 4096;
-const LOAD_CHUNK = 5000;
-
-/** A Map that forgets its oldest entries beyond `max`. */
-class BoundedMap<K, V> extends Map<K, V> {
-  private readonly max: number;
-  constructor(max: number) {
-    super();
-    this.max = max;
-  }
-  override set(key: K, value: V): this {
-    super.delete(key);
-    super.set(key, value);
-    while (this.size > this.max) super.delete(this.keys().next().value as K);
-    return this;
-  }
-}
-
-/** A block's commit, computed by stage 2. */
-type PreparedCommit = BlockCommit;
 
 const ZERO_HASH = new Uint8Array(32);
 
-type ReorgIntent = { readonly detached: string[]; readonly attached: string[] };
-
-export class Chain {
-  readonly chainId: string;
+export class Chain extends BlockPipeline<BlockHeader, Block> {
   readonly params: MainChainParams;
-  readonly index = new BlockIndex();
-  readonly orphans: OrphanPool;
   readonly pow = new TensorityCaches();
-  private readonly genesis: Block;
-  private readonly store: TieredStore;
-  private readonly verifier: SignatureVerifier;
-  private readonly log: Logger;
   private readonly now: () => bigint;
-  private readonly opts: ChainOptions;
-  private readonly invalid = new BoundedMap<string, Error>(INVALID_REMEMBERED);
-  private readonly decoded = new BoundedMap<string, Decoded>(RECENT_DECODED);
-  private readonly intentPath: string;
-  private queue: Promise<unknown> = Promise.resolve();
-  private closed = false;
-  private readonly waiters = new Set<() => void>();
-  /** Bumped by every main-chain change (WatchBlocks waits on it). */
-  version = 0;
 
   constructor(opts: ChainOptions) {
-    this.opts = opts;
-    this.chainId = opts.chainId;
+    super(opts, opts.genesis);
     this.params = opts.params;
-    this.genesis = opts.genesis;
-    this.store = opts.store;
-    this.verifier = opts.verifier;
-    this.log = opts.log;
     this.now = opts.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
-    this.orphans = new OrphanPool(opts.maxOrphans);
-    this.intentPath = path.join(opts.dataDir, `validator-${opts.chainId}-reorg.json`);
   }
 
-  get tip(): IndexNode {
-    return this.index.tip;
+  protected decode(bytes: Uint8Array): Block {
+    return decodeBlock(bytes);
   }
 
-  /**
-   * Commits the genesis block on an empty store, loads the main chain into the index, and finishes
-   * a reorganization a crash interrupted.
-   */
-  open(): Promise<void> {
-    return this.serial(async () => {
-      const durable = this.store.durable;
-      const genesisId = blockId(this.genesis.header);
-      let tip = await durable.getTip(this.chainId);
-      if (!tip) {
-        const entries = this.genesis.transactions.map(createTxEntries);
-        const changes = connectBlock(createUtxoOverlay(), this.genesis, entries, this.params);
-        const node: IndexNode = {
-          id: genesisId,
-          key: hex(genesisId),
-          parent: undefined,
-          height: 0,
-          header: this.genesis.header,
-          work: workFromBits(this.genesis.header.bits),
-        };
-        const bytes = encodeBlock(this.genesis);
-        await this.store.commitBlock(this.commitOf(node, bytes, entries, changes.spent, changes.created));
-        this.log.info('genesis committed', { chain: this.chainId, block: node.key });
-        tip = await durable.getTip(this.chainId);
-      }
-      if (!tip) throw new Error('no tip after the genesis commit');
-      for (let from = 0; from <= tip.height; from += LOAD_CHUNK) {
-        const ids = await durable.getMainChainRange(this.chainId, from, Math.min(tip.height, from + LOAD_CHUNK - 1));
-        for (const id of ids) {
-          const entry = await durable.getBlockIndex(this.chainId, id);
-          if (!entry) throw new Error(`main-chain block ${hex(id)} has no index entry`);
-          const parent = entry.height === 0 ? undefined : this.index.mainAt(entry.height - 1);
-          const node: IndexNode = {
-            id: entry.blockId,
-            key: hex(entry.blockId),
-            parent,
-            height: entry.height,
-            header: decodeBlockHeader(entry.header),
-            work: entry.work,
-          };
-          this.index.pushMain(node);
-        }
-      }
-      if (!sameBytes(this.index.mainAt(0)?.id, genesisId)) {
-        throw new ValidatorError(
-          ValidatorErrorCode.GENESIS_MISMATCH,
-          `the store's chain ${this.chainId} starts at ${hex(this.index.mainAt(0)?.id ?? new Uint8Array(0))}, not at this chain config's genesis ${hex(genesisId)}`,
-        );
-      }
-      this.log.info('main chain loaded', { chain: this.chainId, height: this.tip.height, tip: this.tip.key });
-      await this.recoverIntent();
-    });
+  protected encode(block: Block): Uint8Array {
+    return encodeBlock(block);
   }
 
-  /** Runs a block through the pipeline (serialized with every other block). */
-  submit(bytes: Uint8Array, source: BlockSource): Promise<ProcessResult> {
-    return this.serial(async () => {
-      if (this.closed) throw new ValidatorError(ValidatorErrorCode.NOT_READY, 'the validator is stopping');
-      try {
-        const result = await this.process(bytes, source);
-        this.opts.onProcessed?.(source, result.disposition);
-        return result;
-      } catch (err) {
-        this.opts.onProcessed?.(source, rejectionOf(err)?.code ?? 'ERROR');
-        throw err;
-      }
-    });
+  protected blockIdOf(header: BlockHeader): Uint8Array {
+    return blockId(header);
   }
 
-  /** Refuses further blocks; resolves once the pipeline is empty. */
-  async close(): Promise<void> {
-    this.closed = true;
-    await this.serial(async () => {});
-    for (const wake of [...this.waiters]) wake();
+  protected encodeHeader(header: BlockHeader): Uint8Array {
+    return encodeBlockHeader(header);
   }
 
-  /** Runs `fn` after the blocks in the pipeline, before the next ones (e.g. an event catch-up). */
-  serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+  protected decodeHeader(bytes: Uint8Array): BlockHeader {
+    return decodeBlockHeader(bytes);
   }
 
-  /** Resolves at the next main-chain change (or at once when `version` is already past `seen`). */
-  changed(seen: number, signal: AbortSignal): Promise<void> {
-    if (this.version !== seen || signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.waiters.delete(done);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      this.waiters.add(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
+  protected entriesOf(block: Block): readonly TxEntries[] {
+    return block.transactions.map(createTxEntries);
   }
 
-  /** The block's bytes: from memory when recent, else from the store. */
-  async blockBytes(node: IndexNode): Promise<Uint8Array> {
-    const recent = this.decoded.get(node.key);
-    if (recent) return recent.bytes;
-    const body = await this.store.durable.getBlockBody(this.chainId, node.id);
-    if (!body) throw new Error(`block ${node.key} has no body in the store`);
-    return body;
+  protected weightOf(header: BlockHeader): bigint {
+    return workFromBits(header.bits);
   }
 
-  // ---- the pipeline ---------------------------------------------------------------------------
-
-  private async process(bytes: Uint8Array, source: BlockSource): Promise<ProcessResult> {
-    let block: Block;
-    try {
-      block = decodeBlock(bytes);
-    } catch (err) {
-      throw rejectionOf(err) ?? err;
-    }
-    const id = blockId(block.header);
-    const key = hex(id);
-    const height = Number(block.header.height);
-    const known = this.index.get(key);
-    if (known) return { disposition: BlockDisposition.Duplicate, id, height: known.height };
-    const invalid = this.invalid.get(key);
-    if (invalid) throw invalid;
-    if (this.orphans.has(key)) return { disposition: BlockDisposition.Orphan, id, height };
-
-    const parentKey = hex(block.header.previousBlockId);
-    const parent = this.index.get(parentKey);
-    if (!parent) {
-      if (height === 0) {
-        throw new ValidatorError(ValidatorErrorCode.GENESIS_MISMATCH, `block ${key} at height 0 is not the genesis`);
-      }
-      if (this.invalid.has(parentKey)) throw this.rememberInvalid(key, invalidAncestor(key, parentKey));
-      this.orphans.add({ key, id, parentKey, block, bytes });
-      this.log.debug('orphan block', { block: key, height, parent: parentKey, source, orphans: this.orphans.size });
-      this.opts.onOrphan?.({ id, height });
-      return { disposition: BlockDisposition.Orphan, id, height };
-    }
-    let result: ProcessResult;
-    try {
-      result = await this.accept(block, bytes, id, parent, source);
-    } catch (err) {
-      if (rejectionOf(err)) this.dropOrphansOf(key);
-      throw err;
-    }
-    await this.adoptOrphans(key);
-    return result;
+  protected stage1(block: Block, id: Uint8Array, parent: IndexNode<BlockHeader>) {
+    return this.validateStateless(block, id, parent);
   }
 
-  /**
-   * Stage 1, filing and fork choice for a block whose parent is indexed. Throws the rejection. A
-   * block extending the tip (the common case) is connected at once: its UTXO checks run on this
-   * thread while the verifier pool checks its signatures, and one commit files and connects it.
-   */
-  private async accept(
-    block: Block,
-    bytes: Uint8Array,
-    id: Uint8Array,
-    parent: IndexNode,
-    source: BlockSource,
-  ): Promise<ProcessResult> {
-    const key = hex(id);
-    const node: IndexNode = {
-      id,
-      key,
-      parent,
-      height: parent.height + 1,
-      header: block.header,
-      work: parent.work + workFromBits(block.header.bits),
-    };
-    const oldTip = this.tip;
-    const extendsTip = parent === oldTip;
-    let decoded: Decoded;
-    let prepared: PreparedCommit | undefined;
-    try {
-      const stage1 = this.validateStateless(block, id, parent);
-      decoded = { block, bytes, entries: stage1.entries };
-      let stage2Error: unknown;
-      if (extendsTip) {
-        try {
-          prepared = await this.prepare(node, decoded);
-        } catch (err) {
-          stage2Error = err;
-        }
-      }
-      await stage1.signatures;
-      if (stage2Error !== undefined) throw stage2Error;
-    } catch (err) {
-      const rejection = rejectionOf(err);
-      if (!rejection) throw err;
-      this.log.info('block rejected', { block: key, height: node.height, code: rejection.code, source });
-      throw this.rememberInvalid(key, rejection);
-    }
-    this.decoded.set(key, decoded);
-    if (prepared) {
-      try {
-        await this.store.commitBlock(prepared);
-      } catch (err) {
-        // The durable tier may hold the block (the hot tier failed after it): index it, then follow the store.
-        this.log.error('commit failed; reloading the main chain from the store', { err });
-        this.index.add(node);
-        await this.reloadMain();
-        throw new ValidatorError(ValidatorErrorCode.STORE_FAILED, 'the store failed to commit the block', {}, err);
-      }
-      this.index.pushMain(node);
-      await this.changedFrom(oldTip);
-      this.log.info('block connected', { block: key, height: node.height, txs: block.transactions.length, source });
-      return { disposition: BlockDisposition.Connected, id, height: node.height };
-    }
-    await this.store.durable.saveBlock(
-      this.chainId,
-      {
-        blockId: id,
-        parentId: parent.id,
-        height: node.height,
-        header: encodeBlockHeader(block.header),
-        work: node.work,
-      },
-      bytes,
-    );
-    this.index.add(node);
-    if (node.work > this.tip.work) {
-      await this.switchTo(node);
-      this.log.info('block connected', { block: key, height: node.height, txs: block.transactions.length, source });
-      return { disposition: BlockDisposition.Connected, id, height: node.height };
-    }
-    this.log.info('side-branch block', { block: key, height: node.height, tip: this.tip.height, source });
-    return { disposition: BlockDisposition.SideBranch, id, height: node.height };
-  }
-
-  /** Runs the orphans that waited for `key` (and theirs, breadth first) through stage 1 and fork choice. */
-  private async adoptOrphans(key: string): Promise<void> {
-    const queue = [key];
-    while (queue.length > 0) {
-      const parentKey = queue.shift()!;
-      for (const o of this.orphans.takeChildren(parentKey)) {
-        const parent = this.index.get(parentKey);
-        if (!parent) {
-          this.rememberInvalid(o.key, invalidAncestor(o.key, parentKey));
-          continue;
-        }
-        try {
-          await this.accept(o.block, o.bytes, o.id, parent, 'net');
-          queue.push(o.key);
-        } catch (err) {
-          if (!isBlockVerdict(err) && !rejectionOf(err)) throw err;
-          this.log.info('orphan rejected', { block: o.key, code: (err as { code?: string }).code });
-          this.dropOrphansOf(o.key);
-        }
-      }
-    }
+  protected connectChanges(view: UtxoView, block: Block, entries: readonly TxEntries[]): UtxoChanges {
+    return connectBlock(view, block, entries, this.params);
   }
 
   /**
@@ -418,7 +103,7 @@ export class Chain {
   private validateStateless(
     block: Block,
     id: Uint8Array,
-    parent: IndexNode,
+    parent: IndexNode<BlockHeader>,
   ): { entries: readonly TxEntries[]; signatures: Promise<void> } {
     const { header } = block;
     const { params } = this;
@@ -464,7 +149,7 @@ export class Chain {
   }
 
   /** The bits a child of `parent` must have (`nextBits`, comparing with the retarget's block). */
-  expectedBits(parent: IndexNode): bigint {
+  expectedBits(parent: IndexNode<BlockHeader>): bigint {
     const compareHeight = retargetCompareHeight(parent.height, this.params);
     if (compareHeight === undefined) return parent.header.bits;
     const compare = this.index.ancestor(parent, compareHeight);
@@ -474,241 +159,4 @@ export class Chain {
       this.params,
     );
   }
-
-  // ---- fork choice ----------------------------------------------------------------------------
-
-  /**
-   * Makes `target` (more work than the tip) the tip: revert to the fork point, connect the branch.
-   * If a branch block fails stage 2, it and its descendants are dropped, and the old branch comes
-   * back unless the valid part of the new one still has more work. Then the change is published.
-   */
-  private async switchTo(target: IndexNode): Promise<void> {
-    const oldTip = this.tip;
-    const fork = this.index.forkPoint(target);
-    const detached = this.index.mainFrom(fork.height + 1);
-    const attach = this.index.path(fork, target);
-    if (detached.length > 0) {
-      this.writeIntent({ detached: detached.map((n) => n.key), attached: attach.map((n) => n.key) });
-      this.log.info('reorganizing', {
-        fork: fork.height,
-        detach: detached.length,
-        attach: attach.length,
-        from: oldTip.key,
-        to: target.key,
-      });
-    }
-    let failure: { node: IndexNode; err: unknown } | undefined;
-    try {
-      for (const n of [...detached].reverse()) {
-        await this.store.revertBlock(this.chainId, n.id);
-        this.index.truncateMain(n.height - 1);
-      }
-      for (const n of attach) {
-        try {
-          await this.connect(n);
-        } catch (err) {
-          if (!isBlockVerdict(err)) throw err;
-          failure = { node: n, err };
-          break;
-        }
-        this.index.pushMain(n);
-      }
-      if (failure) {
-        const dropped = this.index.removeBranch(failure.node);
-        const rejection = rejectionOf(failure.err)!;
-        for (const d of dropped) {
-          this.rememberInvalid(d.key, d === failure.node ? rejection : invalidAncestor(d.key, failure.node.key));
-        }
-        this.log.info('branch block failed to connect', {
-          block: failure.node.key,
-          height: failure.node.height,
-          code: rejection.code,
-        });
-        if (this.tip.work <= oldTip.work && detached.length > 0) {
-          for (const n of this.index.mainFrom(fork.height + 1).reverse()) {
-            await this.store.revertBlock(this.chainId, n.id);
-            this.index.truncateMain(n.height - 1);
-          }
-          for (const n of detached) {
-            await this.connect(n);
-            this.index.pushMain(n);
-          }
-        }
-      }
-    } catch (err) {
-      // A store failure: the durable tier is the truth; take the main chain from it again.
-      this.log.error('main chain switch failed; reloading the main chain from the store', { err });
-      await this.reloadMain();
-      this.clearIntent();
-      throw new ValidatorError(ValidatorErrorCode.STORE_FAILED, 'the store failed while connecting the block', {}, err);
-    }
-    this.clearIntent();
-    await this.changedFrom(oldTip);
-    if (failure) throw rejectionOf(failure.err)!;
-  }
-
-  /** Stage 2 of one block against the UTXO set, then its commit through both tiers. */
-  private async connect(node: IndexNode): Promise<void> {
-    await this.store.commitBlock(await this.prepare(node, await this.decodedOf(node)));
-  }
-
-  /** Stage 2: the block's UTXO checks against the store's UTXO set (its parent's state), as a commit. */
-  private async prepare(node: IndexNode, d: Decoded): Promise<PreparedCommit> {
-    const ids: Uint8Array[] = [];
-    for (const e of d.entries) for (const id of e.spentOutputIds) if (id !== undefined) ids.push(id);
-    const records = ids.length > 0 ? await this.store.durable.getUtxos(this.chainId, ids) : [];
-    const view = new Map<string, UtxoEntry>();
-    records.forEach((r, i) => {
-      if (r) view.set(hex(ids[i]!), entryOf(r));
-    });
-    const changes = connectBlock(viewOf(view), d.block, d.entries, this.params);
-    return this.commitOf(node, d.bytes, d.entries, changes.spent, changes.created);
-  }
-
-  private commitOf(
-    node: IndexNode,
-    bytes: Uint8Array,
-    entries: readonly TxEntries[],
-    spent: readonly UtxoChange[],
-    created: readonly UtxoChange[],
-  ): BlockCommit {
-    return {
-      chain: this.chainId,
-      height: node.height,
-      blockId: node.id,
-      parentId: node.parent?.id ?? new Uint8Array(0),
-      header: encodeBlockHeader(node.header),
-      work: node.work,
-      blockBytes: bytes,
-      txIds: entries.map((e) => e.txId),
-      spent: spent.map((c) => c.outputId),
-      created: created.map((c) => ({
-        outputId: c.outputId,
-        assetId: c.entry.assetId,
-        amount: c.entry.amount,
-        controlProgram: c.entry.controlProgram,
-        height: node.height,
-        coinbase: c.entry.kind === 'coinbase',
-      })),
-    };
-  }
-
-  private async decodedOf(node: IndexNode): Promise<Decoded> {
-    const cached = this.decoded.get(node.key);
-    if (cached) return cached;
-    const bytes = await this.blockBytes(node);
-    const block = decodeBlock(bytes);
-    const d = { block, bytes, entries: block.transactions.map(createTxEntries) };
-    this.decoded.set(node.key, d);
-    return d;
-  }
-
-  /** Tells the watchers and the publisher what changed since `oldTip`. */
-  private async changedFrom(oldTip: IndexNode): Promise<void> {
-    if (this.tip === oldTip) return;
-    const forkPoint = this.index.onMain(oldTip) ? oldTip : this.index.forkPoint(oldTip);
-    const detached: IndexNode[] = [];
-    for (let n: IndexNode | undefined = oldTip; n && n !== forkPoint; n = n.parent) detached.push(n);
-    const attached = this.index.mainFrom(forkPoint.height + 1);
-    this.version++;
-    for (const wake of [...this.waiters]) wake();
-    await this.opts.onChange?.({ forkPoint, detached, attached });
-  }
-
-  private async reloadMain(): Promise<void> {
-    const tip = await this.store.durable.getTip(this.chainId);
-    if (!tip) throw new Error('the store lost the chain');
-    let n = this.index.get(hex(tip.blockId));
-    if (!n) throw new Error(`the store's tip ${hex(tip.blockId)} is not indexed`);
-    const branch: IndexNode[] = [];
-    while (n && !this.index.onMain(n)) {
-      branch.push(n);
-      n = n.parent;
-    }
-    if (!n) throw new Error('the store tip does not join the indexed main chain');
-    this.index.truncateMain(Math.min(n.height, tip.height));
-    for (const b of branch.reverse()) this.index.pushMain(b);
-  }
-
-  /** Orphans descending from the invalid block `key`: dropped, and remembered as invalid. */
-  private dropOrphansOf(key: string): void {
-    const queue = [key];
-    while (queue.length > 0) {
-      const parentKey = queue.shift()!;
-      for (const o of this.orphans.takeChildren(parentKey)) {
-        this.rememberInvalid(o.key, invalidAncestor(o.key, parentKey));
-        queue.push(o.key);
-      }
-    }
-  }
-
-  private rememberInvalid(key: string, err: Error): Error {
-    this.invalid.set(key, err);
-    return err;
-  }
-
-  // ---- crash recovery -------------------------------------------------------------------------
-
-  private writeIntent(intent: ReorgIntent): void {
-    const tmp = `${this.intentPath}.tmp`;
-    writeFileSync(tmp, JSON.stringify(intent));
-    renameSync(tmp, this.intentPath);
-  }
-
-  private clearIntent(): void {
-    rmSync(this.intentPath, { force: true });
-  }
-
-  /**
-   * A reorganization interrupted by a crash left the durable tip somewhere between the two branches:
-   * run both branches' blocks (filed in the store) through the pipeline again, so fork choice ends
-   * on the one with the most work, as it would have.
-   */
-  private async recoverIntent(): Promise<void> {
-    if (!existsSync(this.intentPath)) return;
-    const intent = JSON.parse(readFileSync(this.intentPath, 'utf8')) as ReorgIntent;
-    this.log.warn('finishing a reorganization interrupted by a crash', {
-      detached: intent.detached.length,
-      attached: intent.attached.length,
-    });
-    const blocks: { height: number; bytes: Uint8Array }[] = [];
-    for (const key of [...intent.detached, ...intent.attached]) {
-      if (this.index.get(key)) continue;
-      const entry = await this.store.durable.getBlockIndex(this.chainId, unhex(key));
-      const body = await this.store.durable.getBlockBody(this.chainId, unhex(key));
-      if (entry && body) blocks.push({ height: entry.height, bytes: body });
-    }
-    blocks.sort((a, b) => a.height - b.height);
-    for (const b of blocks) {
-      try {
-        await this.process(b.bytes, 'recovery');
-      } catch (err) {
-        if (!rejectionOf(err)) throw err;
-        this.log.warn('a block of the interrupted reorganization is invalid', { code: rejectionOf(err)!.code });
-      }
-    }
-    this.clearIntent();
-  }
-}
-
-function invalidAncestor(key: string, ancestorKey: string): ValidatorError {
-  return new ValidatorError(
-    ValidatorErrorCode.INVALID_ANCESTOR,
-    `block ${key} descends from invalid block ${ancestorKey}`,
-    { ancestor: ancestorKey },
-  );
-}
-
-function entryOf(r: UtxoRecord): UtxoEntry {
-  return {
-    kind: r.coinbase ? 'coinbase' : 'normal',
-    height: BigInt(r.height),
-    assetId: r.assetId,
-    amount: r.amount,
-    controlProgram: r.controlProgram,
-  };
-}
-
-function viewOf(entries: Map<string, UtxoEntry>): UtxoView {
-  return { get: (outputId) => entries.get(hex(outputId)) };
 }

@@ -16,7 +16,7 @@ import type { DurableStore, JetStreamBus, Logger, StreamSpec } from '@bystack/ru
 import { subject } from '@bystack/runtime';
 import type { IndexNode } from './block-index.ts';
 import { buf, hex, unhex } from './bytes.ts';
-import type { Chain } from './chain.ts';
+import type { AnyChain } from './pipeline.ts';
 
 export type EventMarker = { readonly epoch: number; readonly height: number; readonly block: string };
 
@@ -44,7 +44,7 @@ export function eventStreamSpec(chainId: string, nodeId: string): StreamSpec {
 
 export class EventPublisher {
   private readonly js: JetStreamBus;
-  private readonly chain: Chain;
+  private readonly chain: AnyChain;
   private readonly durable: DurableStore;
   private readonly opts: EventPublisherOptions;
   private readonly markerPath: string;
@@ -55,7 +55,7 @@ export class EventPublisher {
   /** Events published (not counting duplicates the stream dropped). */
   published = 0;
 
-  constructor(js: JetStreamBus, chain: Chain, durable: DurableStore, opts: EventPublisherOptions) {
+  constructor(js: JetStreamBus, chain: AnyChain, durable: DurableStore, opts: EventPublisherOptions) {
     this.js = js;
     this.chain = chain;
     this.durable = durable;

@@ -1,17 +1,15 @@
 // Blocks whose parent is unknown, kept (bounded, oldest evicted first) until the parent arrives.
-import type { Block } from '@bystack/protocol';
-
-export type Orphan = {
+export type Orphan<B> = {
   readonly key: string;
   readonly id: Uint8Array;
   readonly parentKey: string;
-  readonly block: Block;
+  readonly block: B;
   readonly bytes: Uint8Array;
 };
 
-export class OrphanPool {
+export class OrphanPool<B> {
   private readonly max: number;
-  private readonly byKey = new Map<string, Orphan>();
+  private readonly byKey = new Map<string, Orphan<B>>();
   private readonly byParent = new Map<string, Set<string>>();
 
   constructor(max: number) {
@@ -27,7 +25,7 @@ export class OrphanPool {
   }
 
   /** Adds an orphan; evicts the oldest ones beyond the bound. */
-  add(orphan: Orphan): void {
+  add(orphan: Orphan<B>): void {
     if (this.byKey.has(orphan.key)) return;
     this.byKey.set(orphan.key, orphan);
     let siblings = this.byParent.get(orphan.parentKey);
@@ -43,10 +41,10 @@ export class OrphanPool {
   }
 
   /** Removes and returns the orphans waiting for `parentKey`. */
-  takeChildren(parentKey: string): Orphan[] {
+  takeChildren(parentKey: string): Orphan<B>[] {
     const keys = this.byParent.get(parentKey);
     if (!keys) return [];
-    const out: Orphan[] = [];
+    const out: Orphan<B>[] = [];
     for (const key of [...keys]) {
       const o = this.byKey.get(key);
       this.remove(key);

@@ -12,8 +12,8 @@ import type { Logger, NatsBus, Subject } from '@bystack/runtime';
 import { subject } from '@bystack/runtime';
 import type { IndexNode } from './block-index.ts';
 import { buf, hex } from './bytes.ts';
-import { BlockDisposition, type Chain } from './chain.ts';
 import { rejectionOf } from './errors.ts';
+import { type AnyChain, BlockDisposition } from './pipeline.ts';
 
 export type NetSyncOptions = {
   readonly chainId: string;
@@ -33,7 +33,7 @@ const STALL_MS = 1000;
 
 export class NetSync {
   private readonly bus: NatsBus;
-  private readonly chain: Chain;
+  private readonly chain: AnyChain;
   private readonly opts: NetSyncOptions;
   readonly blockSubject: Subject;
   readonly getBlocksSubject: Subject;
@@ -42,7 +42,7 @@ export class NetSync {
   /** Blocks received through getblocks so far. */
   received = 0;
 
-  constructor(bus: NatsBus, chain: Chain, opts: NetSyncOptions) {
+  constructor(bus: NatsBus, chain: AnyChain, opts: NetSyncOptions) {
     this.bus = bus;
     this.chain = chain;
     this.opts = opts;
@@ -183,7 +183,7 @@ export class NetSync {
 }
 
 /** A block locator from `node` back: one by one for 10 blocks, then doubling steps, then genesis. */
-export function locatorFrom(chain: Chain, node: IndexNode): Uint8Array[] {
+export function locatorFrom(chain: AnyChain, node: IndexNode): Uint8Array[] {
   const out: Uint8Array[] = [];
   let step = 1;
   for (let h = node.height; h > 0; h -= step) {

@@ -99,6 +99,8 @@ export const BlockDisposition = {
   BLOCK_DISPOSITION_ORPHAN: 3,
   /** BLOCK_DISPOSITION_DUPLICATE - Already known. */
   BLOCK_DISPOSITION_DUPLICATE: 4,
+  /** BLOCK_DISPOSITION_CHECKED - check_only: valid, nothing filed. */
+  BLOCK_DISPOSITION_CHECKED: 5,
   UNRECOGNIZED: -1,
 } as const;
 
@@ -110,6 +112,7 @@ export namespace BlockDisposition {
   export type BLOCK_DISPOSITION_SIDE_BRANCH = typeof BlockDisposition.BLOCK_DISPOSITION_SIDE_BRANCH;
   export type BLOCK_DISPOSITION_ORPHAN = typeof BlockDisposition.BLOCK_DISPOSITION_ORPHAN;
   export type BLOCK_DISPOSITION_DUPLICATE = typeof BlockDisposition.BLOCK_DISPOSITION_DUPLICATE;
+  export type BLOCK_DISPOSITION_CHECKED = typeof BlockDisposition.BLOCK_DISPOSITION_CHECKED;
   export type UNRECOGNIZED = typeof BlockDisposition.UNRECOGNIZED;
 }
 
@@ -130,6 +133,9 @@ export function blockDispositionFromJSON(object: any): BlockDisposition {
     case 4:
     case "BLOCK_DISPOSITION_DUPLICATE":
       return BlockDisposition.BLOCK_DISPOSITION_DUPLICATE;
+    case 5:
+    case "BLOCK_DISPOSITION_CHECKED":
+      return BlockDisposition.BLOCK_DISPOSITION_CHECKED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -149,6 +155,8 @@ export function blockDispositionToJSON(object: BlockDisposition): string {
       return "BLOCK_DISPOSITION_ORPHAN";
     case BlockDisposition.BLOCK_DISPOSITION_DUPLICATE:
       return "BLOCK_DISPOSITION_DUPLICATE";
+    case BlockDisposition.BLOCK_DISPOSITION_CHECKED:
+      return "BLOCK_DISPOSITION_CHECKED";
     case BlockDisposition.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -240,7 +248,15 @@ export interface WatchBlocksResponse {
 
 export interface SubmitBlockRequest {
   chain?: ChainRef | undefined;
-  block?: RawBlock | undefined;
+  block?:
+    | RawBlock
+    | undefined;
+  /**
+   * Validate without filing the block (disposition CHECKED): every rule except the producer's
+   * signature (side chains), and the UTXO rules when the parent is the tip. A side-chain producer
+   * asks this before it signs its own block, then submits the signed block.
+   */
+  checkOnly?: boolean | undefined;
 }
 
 export interface SubmitBlockResponse {
@@ -1622,7 +1638,7 @@ export const WatchBlocksResponse: MessageFns<WatchBlocksResponse> = {
 };
 
 function createBaseSubmitBlockRequest(): SubmitBlockRequest {
-  return { chain: undefined, block: undefined };
+  return { chain: undefined, block: undefined, checkOnly: undefined };
 }
 
 export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
@@ -1632,6 +1648,9 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
     }
     if (message.block !== undefined) {
       RawBlock.encode(message.block, writer.uint32(18).fork()).join();
+    }
+    if (message.checkOnly !== undefined) {
+      writer.uint32(24).bool(message.checkOnly);
     }
     return writer;
   },
@@ -1665,6 +1684,14 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
             message.block = RawBlock.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.checkOnly = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1681,6 +1708,11 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
     return {
       chain: isSet(object.chain) ? ChainRef.fromJSON(object.chain) : undefined,
       block: isSet(object.block) ? RawBlock.fromJSON(object.block) : undefined,
+      checkOnly: isSet(object.checkOnly)
+        ? globalThis.Boolean(object.checkOnly)
+        : isSet(object.check_only)
+        ? globalThis.Boolean(object.check_only)
+        : undefined,
     };
   },
 
@@ -1691,6 +1723,9 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
     }
     if (message.block !== undefined) {
       obj.block = RawBlock.toJSON(message.block);
+    }
+    if (message.checkOnly !== undefined) {
+      obj.checkOnly = message.checkOnly;
     }
     return obj;
   },
@@ -1706,6 +1741,7 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
     message.block = (object.block !== undefined && object.block !== null)
       ? RawBlock.fromPartial(object.block)
       : undefined;
+    message.checkOnly = object.checkOnly ?? undefined;
     return message;
   },
 };
