@@ -55,6 +55,11 @@ export const mempoolConfigSchema = defineConfigSchema({
     max: 64,
     doc: 'Signature verifier threads: -1 one per core but one (at least 1), 0 verify on the main thread',
   }),
+  signatureCacheSeconds: setting.int({
+    default: 3600,
+    min: 0,
+    doc: "Lifetime in Redis of the node's verified-signature entries, shared by mempool and validator (0: off)",
+  }),
   eventsStream: setting.string({
     optional: true,
     pattern: NAME,

@@ -3,12 +3,18 @@
 // calls and drains, the event follower stops, the bus drains, the verifier's threads end, Redis quits.
 import { availableParallelism } from 'node:os';
 import { mempoolV1 } from '@bystack/proto';
-import { createSignatureVerifier, createSignatureVerifierPool, type SignatureVerifier } from '@bystack/protocol';
+import {
+  createCachingSignatureVerifier,
+  createSignatureVerifier,
+  createSignatureVerifierPool,
+  type SignatureVerifier,
+} from '@bystack/protocol';
 import {
   createGrpcServer,
   createMetricsServer,
   createNatsBus,
   createRedisHotTier,
+  createRedisSignatureCache,
   type GrpcServer,
   type MetricsServer,
   type NatsBus,
@@ -70,7 +76,12 @@ export async function buildMempool(ctx: ServiceContext<MempoolServiceConfig>): P
   });
   const hot = createRedisHotTier({ redis, prefix: config.redisPrefix });
 
-  const verifier = verifierOf(config.verifierWorkers);
+  const threads = verifierOf(config.verifierWorkers);
+  // Verified signatures are remembered for the validator, which then skips them in the block.
+  const verifier = createCachingSignatureVerifier(
+    threads,
+    createRedisSignatureCache({ redis, prefix: config.redisPrefix, ttlSeconds: config.signatureCacheSeconds }),
+  );
   ctx.onShutdown('signature-verifier', () => verifier.close());
 
   const metrics = defineMempoolMetrics(ctx.metrics);

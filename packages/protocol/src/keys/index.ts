@@ -15,6 +15,13 @@ export { ED25519_EXPANDED_KEY_SIZE, ed25519InnerSign, ed25519VerifyNoble } from 
 export { ED25519_ORDER, ED25519_PUBLIC_KEY_SIZE, ED25519_SIGNATURE_SIZE } from './ed25519-rules.ts';
 export * from './errors.ts';
 export * from './program-hash.ts';
+export {
+  type CachingSignatureVerifier,
+  type CachingSignatureVerifierStats,
+  createCachingSignatureVerifier,
+  signatureCacheKey,
+  type VerifiedSignatureCache,
+} from './signature-cache.ts';
 export type { Ed25519SignatureSet, SignatureVerifier } from './signature-set.ts';
 export { createSignatureVerifier } from './signature-set.ts';
 export type { SignatureVerifierPoolOptions } from './verifier-pool.ts';

@@ -9,6 +9,11 @@ export {
   type RedisHotTierOptions,
   rebuildHotTier,
 } from './redis-hot.ts';
+export {
+  createRedisSignatureCache,
+  type RedisSignatureCache,
+  type RedisSignatureCacheOptions,
+} from './redis-signature-cache.ts';
 export { createSqliteStore, type SqliteStoreOptions } from './sqlite.ts';
 export {
   createTieredStore,
