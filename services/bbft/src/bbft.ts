@@ -16,7 +16,9 @@
 // Every state change runs on one serial queue (blocks, production, evidence); signatures of known
 // blocks are applied synchronously as they arrive.
 import {
+  assembleSideBlock,
   createProducerSchedule,
+  createSideCoinbase,
   type DoubleSignEvidence,
   decodeDoubleSignEvidence,
   decodeSideBlock,
@@ -31,9 +33,10 @@ import {
   sideBlockId,
   verifyBlockSignature,
   verifyDoubleSignEvidence,
+  witnessWith,
 } from '@bystack/protocol';
 import type { Logger } from '@bystack/runtime';
-import { assembleSideBlock, coinbaseGas, createSideCoinbase, decodeReaped, witnessWith } from './block-builder.ts';
+import { coinbaseGas, decodeReaped } from './block-builder.ts';
 import { BlockTree, type TreeBlock, type TreeBlockSource } from './block-tree.ts';
 import { fromHex, sameBytes, shortHex, toHex } from './bytes.ts';
 import type { EvidenceRecord, EvidenceSource, EvidenceStore } from './evidence-store.ts';

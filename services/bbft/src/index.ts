@@ -1,15 +1,7 @@
 // @bystack/bbft: the side-chain block producer (DPoS slots, BBFT signatures, irreversibility,
 // double-sign detection), one process per producer key. This file only re-exports.
 export { Bbft, type BbftModules, type BbftOptions, type BbftStatus, producerVerify } from './bbft.ts';
-export {
-  assembleSideBlock,
-  type BlockDraft,
-  coinbaseArbitrary,
-  coinbaseGas,
-  createSideCoinbase,
-  decodeReaped,
-  witnessWith,
-} from './block-builder.ts';
+export { coinbaseGas, decodeReaped } from './block-builder.ts';
 export {
   BlockTree,
   type NewTreeBlock,

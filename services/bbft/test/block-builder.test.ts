@@ -4,8 +4,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  assembleSideBlock,
   BTM_ASSET_ID,
+  coinbaseArbitrary,
   consensusBlockOf,
+  createSideCoinbase,
   createSideDevnetGenesis,
   DEVNET_PRODUCER_COUNT,
   decodeSideTx,
@@ -20,13 +23,7 @@ import {
   VoteTally,
   xprvToXPub,
 } from '@bystack/protocol';
-import {
-  assembleSideBlock,
-  coinbaseArbitrary,
-  coinbaseGas,
-  createSideCoinbase,
-  decodeReaped,
-} from '../src/block-builder.ts';
+import { coinbaseGas, decodeReaped } from '../src/block-builder.ts';
 import { toHex } from '../src/bytes.ts';
 import { MemorySideChain, pegInTx } from './support/side-chain.ts';
 

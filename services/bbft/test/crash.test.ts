@@ -10,19 +10,21 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chainV1 } from '@bystack/proto';
 import {
+  assembleSideBlock,
   createProducerSchedule,
+  createSideCoinbase,
   createSideDevnetGenesis,
   devnetProducerXPrv,
   encodeSideBlock,
   nextProducerTurnStart,
   sideBlockId,
   sideDevnetParams,
+  witnessWith,
   xprvSign,
   xprvToXPub,
 } from '@bystack/protocol';
 import { createLmdbStore, subject } from '@bystack/runtime';
 import { startNats, type TestServer } from '@bystack/testing';
-import { assembleSideBlock, createSideCoinbase, witnessWith } from '../src/block-builder.ts';
 import { StoreSignerGuard, signerKeyspace } from '../src/signer-guard.ts';
 import { NetObserver, ProducerProcess, waitFor, within } from './support/network.ts';
 import { MemorySideChain, type SideChainServer, startSideChainServer } from './support/side-chain.ts';

@@ -14,7 +14,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chainV1 } from '@bystack/proto';
 import {
+  assembleSideBlock,
   createProducerSchedule,
+  createSideCoinbase,
   createSideDevnetGenesis,
   decodeDoubleSignEvidence,
   devnetProducerXPrv,
@@ -23,12 +25,12 @@ import {
   sideBlockId,
   sideDevnetParams,
   verifyDoubleSignEvidence,
+  witnessWith,
   xprvSign,
 } from '@bystack/protocol';
 import { subject } from '@bystack/runtime';
 import { startNats, type TestServer } from '@bystack/testing';
 import { producerVerify } from '../src/bbft.ts';
-import { assembleSideBlock, createSideCoinbase, witnessWith } from '../src/block-builder.ts';
 import { NetObserver, ProducerProcess, waitFor } from './support/network.ts';
 import {
   MemorySideChain,

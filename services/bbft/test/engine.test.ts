@@ -10,7 +10,9 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { bbftV1, chainV1 } from '@bystack/proto';
 import {
+  assembleSideBlock,
   createProducerSchedule,
+  createSideCoinbase,
   createSideDevnetGenesis,
   detectDoubleSign,
   devnetProducerXPrv,
@@ -20,6 +22,7 @@ import {
   type SideBlock,
   sideBlockId,
   sideDevnetParams,
+  witnessWith,
   xprvSign,
   xprvToXPub,
 } from '@bystack/protocol';
@@ -33,7 +36,6 @@ import {
 } from '@bystack/runtime';
 import { startNats, type TestServer } from '@bystack/testing';
 import { Bbft } from '../src/bbft.ts';
-import { assembleSideBlock, createSideCoinbase, witnessWith } from '../src/block-builder.ts';
 import {
   createMempoolClient,
   createValidatorClient,

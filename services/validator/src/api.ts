@@ -70,8 +70,7 @@ export function createChainService(deps: ChainServiceDeps): ServiceImplementatio
 
     async getTip(request) {
       checkChain(request.chain);
-      const tip = ref(chain.tip);
-      return { tip, irreversible: tip };
+      return { tip: ref(chain.tip), irreversible: ref(chain.irreversible) };
     },
 
     async getBlock(request) {

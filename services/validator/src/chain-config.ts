@@ -1,38 +1,71 @@
-// The chain configs a validator can follow, by name (BYSTACK_CHAIN).
+// The chain configs a validator can follow, by name (BYSTACK_CHAIN): main chains (proof of work) and
+// side chains (DPoS + BBFT), each with its own chain id, parameters, producers and genesis.
 import {
   type Block,
   blockId,
   bytomMainnetParams,
   createMainDevnetGenesis,
+  createSideDevnetGenesis,
   decodeBlock,
+  devnetFederationProgram,
   MAINNET_GENESIS_BLOCK_BYTES,
   MAINNET_GENESIS_BLOCK_ID,
   type MainChainParams,
   mainDevnetParams,
+  type SideBlock,
+  type SideChainParams,
+  sideDevnet2Params,
+  sideDevnetParams,
 } from '@bystack/protocol';
 import { hex, sameBytes } from './bytes.ts';
 
-export const CHAIN_CONFIG_NAMES = ['main-devnet', 'bytom-mainnet'] as const;
+export const CHAIN_CONFIG_NAMES = ['main-devnet', 'bytom-mainnet', 'side-devnet', 'side-devnet-2'] as const;
 export type ChainConfigName = (typeof CHAIN_CONFIG_NAMES)[number];
 
-export type ChainConfig = {
+export type MainChainConfig = {
+  readonly kind: 'main';
   readonly name: ChainConfigName;
   readonly params: MainChainParams;
   readonly genesis: Block;
 };
 
+export type SideChainConfig = {
+  readonly kind: 'side';
+  readonly name: ChainConfigName;
+  readonly params: SideChainParams;
+  readonly genesis: SideBlock;
+  /** The federation's witness program, which peg-ins (cross-chain inputs) must satisfy. */
+  readonly federationProgram: Uint8Array;
+};
+
+export type ChainConfig = MainChainConfig | SideChainConfig;
+
+function sideDevnet(name: ChainConfigName, params: SideChainParams): SideChainConfig {
+  return {
+    kind: 'side',
+    name,
+    params,
+    genesis: createSideDevnetGenesis(params),
+    federationProgram: devnetFederationProgram(),
+  };
+}
+
 /** The chain config of `name`; the mainnet genesis is checked against Bytom's published id. */
 export function chainConfig(name: ChainConfigName): ChainConfig {
   switch (name) {
     case 'main-devnet':
-      return { name, params: mainDevnetParams, genesis: createMainDevnetGenesis(mainDevnetParams) };
+      return { kind: 'main', name, params: mainDevnetParams, genesis: createMainDevnetGenesis(mainDevnetParams) };
     case 'bytom-mainnet': {
       const genesis = decodeBlock(MAINNET_GENESIS_BLOCK_BYTES);
       const id = blockId(genesis.header);
       if (!sameBytes(id, MAINNET_GENESIS_BLOCK_ID)) {
         throw new Error(`mainnet genesis decodes to ${hex(id)}, not Bytom's id`);
       }
-      return { name, params: bytomMainnetParams, genesis };
+      return { kind: 'main', name, params: bytomMainnetParams, genesis };
     }
+    case 'side-devnet':
+      return sideDevnet(name, sideDevnetParams);
+    case 'side-devnet-2':
+      return sideDevnet(name, sideDevnet2Params);
   }
 }

@@ -29,7 +29,7 @@ import {
 } from '@bystack/protocol';
 import type { IndexNode } from './block-index.ts';
 import { BlockPipeline, type PipelineOptions } from './pipeline.ts';
-import { TensorityCaches } from './pow.ts';
+import { TensorityHasher } from './pow-hasher.ts';
 
 export {
   BlockDisposition,
@@ -49,37 +49,20 @@ const ZERO_HASH = new Uint8Array(32);
 
 export class Chain extends BlockPipeline<BlockHeader, Block> {
   readonly params: MainChainParams;
-  readonly pow = new TensorityCaches();
+  readonly pow = new TensorityHasher();
   private readonly now: () => bigint;
 
   constructor(opts: ChainOptions) {
-    super(opts, opts.genesis);
+    super(opts, opts.genesis, {
+      decode: decodeBlock,
+      encode: encodeBlock,
+      blockId,
+      encodeHeader: encodeBlockHeader,
+      decodeHeader: decodeBlockHeader,
+      entries: (block) => block.transactions.map(createTxEntries),
+    });
     this.params = opts.params;
     this.now = opts.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
-  }
-
-  protected decode(bytes: Uint8Array): Block {
-    return decodeBlock(bytes);
-  }
-
-  protected encode(block: Block): Uint8Array {
-    return encodeBlock(block);
-  }
-
-  protected blockIdOf(header: BlockHeader): Uint8Array {
-    return blockId(header);
-  }
-
-  protected encodeHeader(header: BlockHeader): Uint8Array {
-    return encodeBlockHeader(header);
-  }
-
-  protected decodeHeader(bytes: Uint8Array): BlockHeader {
-    return decodeBlockHeader(bytes);
-  }
-
-  protected entriesOf(block: Block): readonly TxEntries[] {
-    return block.transactions.map(createTxEntries);
   }
 
   protected weightOf(header: BlockHeader): bigint {
@@ -95,10 +78,10 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
   }
 
   /**
-   * Stage 1: header rules (cheap) and every transaction's stateless checks, then the signature
-   * batch handed to the verifier pool, then the proof of work under the height's seed, computed on
-   * this thread while the pool works. Throws the first failure of the synchronous part; the
-   * signatures' verdict is the returned promise.
+   * Stage 1: header rules (cheap), the proof of work under the height's seed started on its thread,
+   * every transaction's stateless checks on this one, then the signature batch handed to the
+   * verifier pool. Throws the first failure of the synchronous part; the returned promise holds the
+   * verdicts of the proof of work and the signatures.
    */
   private validateStateless(
     block: Block,
@@ -124,8 +107,20 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
     const pastTimestamps = this.index.pastTimestamps(parent, params.medianTimeBlocks);
     const now = this.now();
     checkBlockTime(header.timestamp, pastTimestamps, BigInt(parent.height), now, params);
-    // The proof of work is checked below (checkProofOfWork, as validateBlockStateless would), after
-    // the signatures are on their way: the zero hash meets any target, so here it defers the check.
+    const seedHeight = seedBlockHeight(height, params);
+    const seed = seedForHeight(
+      height,
+      params,
+      seedHeight === undefined ? undefined : this.index.ancestor(parent, seedHeight).id,
+    );
+    const proofOfWork = this.pow.hash(seed, id).then((hash) => {
+      if (!checkProofOfWork(hash, header.bits)) {
+        throw new ValidationError(ValidationErrorCode.BAD_POW, 'hash above the target');
+      }
+    });
+    proofOfWork.catch(() => {}); // awaited by the caller; a failing tx check below must not leave it unhandled
+    // The proof of work is checked on its thread (checkProofOfWork, as validateBlockStateless would):
+    // the zero hash meets any target, so here it defers the check.
     const result = validateBlockStateless(block, {
       params,
       parent: { id: parent.id, height: BigInt(parent.height) },
@@ -135,17 +130,7 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
       pow: { hash: ZERO_HASH },
     });
     const signatures = verifySignatureSets(this.verifier, result.signatureSets);
-    signatures.catch(() => {}); // awaited by the caller; a PoW failure below must not leave it unhandled
-    const seedHeight = seedBlockHeight(height, params);
-    const seed = seedForHeight(
-      height,
-      params,
-      seedHeight === undefined ? undefined : this.index.ancestor(parent, seedHeight).id,
-    );
-    if (!checkProofOfWork(this.pow.hash(seed, id), header.bits)) {
-      throw new ValidationError(ValidationErrorCode.BAD_POW, 'hash above the target');
-    }
-    return { entries: result.entries, signatures };
+    return { entries: result.entries, signatures: Promise.all([proofOfWork, signatures]).then(() => {}) };
   }
 
   /** The bits a child of `parent` must have (`nextBits`, comparing with the retarget's block). */

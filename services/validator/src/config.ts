@@ -42,6 +42,11 @@ export const validatorConfigSchema = defineConfigSchema({
     max: 64,
     doc: 'Signature verifier worker threads (0: one per core)',
   }),
+  signatureCacheSeconds: setting.int({
+    default: 3600,
+    min: 0,
+    doc: "Lifetime in Redis of the node's verified-signature entries, shared by mempool and validator (0: off)",
+  }),
   testCrashPoint: setting.string({
     optional: true,
     pattern: /^(after-durable-commit|after-durable-revert|before-publish|after-publish):\d+$/,

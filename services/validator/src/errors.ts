@@ -27,6 +27,10 @@ export const ValidatorErrorCode = {
   NOT_READY: 'NOT_READY',
   /** The store failed; the block was not (fully) applied and the chain state is unchanged. */
   STORE_FAILED: 'STORE_FAILED',
+  /** Side chains: the producer owning the block's slot did not sign it (its witness slot is empty). */
+  PRODUCER_SIGNATURE_MISSING: 'PRODUCER_SIGNATURE_MISSING',
+  /** Side chains: the signature in the slot owner's witness slot is not the owner's over the block id. */
+  BAD_PRODUCER_SIGNATURE: 'BAD_PRODUCER_SIGNATURE',
 } as const;
 export type ValidatorErrorCode = (typeof ValidatorErrorCode)[keyof typeof ValidatorErrorCode];
 
@@ -38,6 +42,8 @@ const statusOf: Record<ValidatorErrorCode, Status> = {
   BLOCK_NOT_FOUND: Status.NOT_FOUND,
   NOT_READY: Status.UNAVAILABLE,
   STORE_FAILED: Status.UNAVAILABLE,
+  PRODUCER_SIGNATURE_MISSING: Status.INVALID_ARGUMENT,
+  BAD_PRODUCER_SIGNATURE: Status.INVALID_ARGUMENT,
 };
 
 export class ValidatorError extends RpcError<ValidatorErrorCode> {

@@ -79,6 +79,16 @@ export type PipelineOptions = {
   readonly onChange?: (change: ChainChange) => Promise<void>;
 };
 
+/** A chain's wire format: blocks and headers, ids, transaction entries. */
+export interface BlockCodec<H extends IndexHeader, B extends PipelineBlock<H>> {
+  decode(bytes: Uint8Array): B;
+  encode(block: B): Uint8Array;
+  blockId(header: H): Uint8Array;
+  encodeHeader(header: H): Uint8Array;
+  decodeHeader(bytes: Uint8Array): H;
+  entries(block: B): readonly TxEntries[];
+}
+
 /** What the pipeline reads of a block. */
 export type PipelineBlock<H extends IndexHeader> = { readonly header: H; readonly transactions: readonly unknown[] };
 
@@ -86,7 +96,12 @@ export type PipelineBlock<H extends IndexHeader> = { readonly header: H; readonl
 export type Decoded<B> = { readonly block: B; readonly bytes: Uint8Array; readonly entries: readonly TxEntries[] };
 
 /** Stage 1's outcome: the entries, and the signatures' verdict (verified on the pool meanwhile). */
-export type Stage1 = { readonly entries: readonly TxEntries[]; readonly signatures: Promise<void> };
+export type Stage1<B> = {
+  readonly entries: readonly TxEntries[];
+  readonly signatures: Promise<void>;
+  /** The block to file when the chain normalizes it (a side block keeps only the valid signatures). */
+  readonly filed?: B | undefined;
+};
 
 const RECENT_DECODED = 64;
 const INVALID_REMEMBERED = 4096;
@@ -118,6 +133,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
   readonly index = new BlockIndex<H>();
   readonly orphans: OrphanPool<B>;
   protected readonly genesis: B;
+  protected readonly codec: BlockCodec<H, B>;
   protected readonly store: TieredStore;
   protected readonly verifier: SignatureVerifier;
   protected readonly log: Logger;
@@ -131,8 +147,9 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
   /** Bumped by every main-chain change (WatchBlocks waits on it). */
   version = 0;
 
-  constructor(opts: PipelineOptions, genesis: B) {
+  constructor(opts: PipelineOptions, genesis: B, codec: BlockCodec<H, B>) {
     this.opts = opts;
+    this.codec = codec;
     this.chainId = opts.chainId;
     this.genesis = genesis;
     this.store = opts.store;
@@ -144,22 +161,34 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
 
   // ---- what a chain defines -------------------------------------------------------------------
 
-  protected abstract decode(bytes: Uint8Array): B;
-  protected abstract encode(block: B): Uint8Array;
-  protected abstract blockIdOf(header: H): Uint8Array;
-  protected abstract encodeHeader(header: H): Uint8Array;
-  protected abstract decodeHeader(bytes: Uint8Array): H;
-  protected abstract entriesOf(block: B): readonly TxEntries[];
   /** The block's own weight in fork choice (its work; 1 on a side chain, so weight is length). */
   protected abstract weightOf(header: H): bigint;
   /** Stage 1 against the parent; throws its first failure, the signatures' verdict is a promise. */
-  protected abstract stage1(block: B, id: Uint8Array, parent: IndexNode<H>, opts: SubmitOptions): Stage1;
+  protected abstract stage1(
+    block: B,
+    id: Uint8Array,
+    parent: IndexNode<H>,
+    opts: SubmitOptions,
+  ): Stage1<B> | Promise<Stage1<B>>;
   /** Stage 2: the block's changes to the UTXO set `view` (its parent's state). Reads only. */
   protected abstract connectChanges(view: UtxoView, block: B, entries: readonly TxEntries[]): UtxoChanges;
 
   /** Fork choice: whether `node` (valid, filed) should become the tip. */
   protected prefers(node: IndexNode<H>): boolean {
     return node.work > this.tip.work;
+  }
+
+  /** The last irreversible block of the main chain (proof of work has no finality: the tip). */
+  get irreversible(): IndexNode<H> {
+    return this.tip;
+  }
+
+  /** A block was filed and indexed (on the main chain or not), before fork choice looks at it. */
+  protected async onFiled(_node: IndexNode<H>, _block: B): Promise<void> {}
+
+  /** Whether a rejection is remembered for the block id (not when only the witness was at fault). */
+  protected remembers(_rejection: Error): boolean {
+    return true;
   }
 
   /** The UTXO ids stage 2 reads for `entries` (spent outputs; side chains add minted ones). */
@@ -182,10 +211,10 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
   open(): Promise<void> {
     return this.serial(async () => {
       const durable = this.store.durable;
-      const genesisId = this.blockIdOf(this.genesis.header);
+      const genesisId = this.codec.blockId(this.genesis.header);
       let tip = await durable.getTip(this.chainId);
       if (!tip) {
-        const entries = this.entriesOf(this.genesis);
+        const entries = this.codec.entries(this.genesis);
         const changes = this.connectChanges(createUtxoOverlay(), this.genesis, entries);
         const node: IndexNode<H> = {
           id: genesisId,
@@ -195,7 +224,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
           header: this.genesis.header,
           work: this.weightOf(this.genesis.header),
         };
-        const bytes = this.encode(this.genesis);
+        const bytes = this.codec.encode(this.genesis);
         await this.store.commitBlock(this.commitOf(node, bytes, entries, changes.spent, changes.created));
         this.log.info('genesis committed', { chain: this.chainId, block: node.key });
         tip = await durable.getTip(this.chainId);
@@ -212,7 +241,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
             key: hex(entry.blockId),
             parent,
             height: entry.height,
-            header: this.decodeHeader(entry.header),
+            header: this.codec.decodeHeader(entry.header),
             work: entry.work,
           });
         }
@@ -285,16 +314,16 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     const cached = this.decoded.get(node.key);
     if (cached) return cached;
     const bytes = await this.blockBytes(node);
-    const block = this.decode(bytes);
-    const d = { block, bytes, entries: this.entriesOf(block) };
+    const block = this.codec.decode(bytes);
+    const d = { block, bytes, entries: this.codec.entries(block) };
     this.decoded.set(node.key, d);
     return d;
   }
 
   /** Files new bytes for a filed block (the same block id: a side block's witness grew). */
   protected async replaceBody(node: IndexNode<H>, block: B): Promise<void> {
-    const bytes = this.encode(block);
-    const entries = this.decoded.get(node.key)?.entries ?? this.entriesOf(block);
+    const bytes = this.codec.encode(block);
+    const entries = this.decoded.get(node.key)?.entries ?? this.codec.entries(block);
     await this.store.durable.saveBlock(this.chainId, this.indexEntryOf(node), bytes);
     this.decoded.set(node.key, { block, bytes, entries });
   }
@@ -303,7 +332,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
 
   private decodeOrReject(bytes: Uint8Array): B {
     try {
-      return this.decode(bytes);
+      return this.codec.decode(bytes);
     } catch (err) {
       throw rejectionOf(err) ?? err;
     }
@@ -312,7 +341,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
   /** checkOnly: stage 1, and stage 2 against the tip's state when the parent is the tip. */
   private async check(bytes: Uint8Array): Promise<ProcessResult> {
     const block = this.decodeOrReject(bytes);
-    const id = this.blockIdOf(block.header);
+    const id = this.codec.blockId(block.header);
     const key = hex(id);
     const height = Number(block.header.height);
     const known = this.index.get(key);
@@ -321,7 +350,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     if (invalid) throw invalid;
     const parent = this.index.get(hex(block.header.previousBlockId));
     if (!parent) return { disposition: BlockDisposition.Orphan, id, height };
-    const stage1 = this.stage1(block, id, parent, { checkOnly: true });
+    const stage1 = await this.stage1(block, id, parent, { checkOnly: true });
     try {
       if (parent === this.tip) {
         const node = this.nodeOf(block, id, parent);
@@ -335,7 +364,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
 
   private async process(bytes: Uint8Array, source: BlockSource): Promise<ProcessResult> {
     const block = this.decodeOrReject(bytes);
-    const id = this.blockIdOf(block.header);
+    const id = this.codec.blockId(block.header);
     const key = hex(id);
     const height = Number(block.header.height);
     const known = this.index.get(key);
@@ -363,7 +392,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     try {
       result = await this.accept(block, bytes, id, parent, source);
     } catch (err) {
-      if (rejectionOf(err)) this.dropOrphansOf(key);
+      if (rejectionOf(err) && this.remembers(err as Error)) this.dropOrphansOf(key);
       throw err;
     }
     await this.adoptOrphans(key);
@@ -403,8 +432,11 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     let decoded: Decoded<B>;
     let prepared: BlockCommit | undefined;
     try {
-      const stage1 = this.stage1(block, id, parent, {});
-      decoded = { block, bytes, entries: stage1.entries };
+      const stage1 = await this.stage1(block, id, parent, {});
+      decoded =
+        stage1.filed === undefined
+          ? { block, bytes, entries: stage1.entries }
+          : { block: stage1.filed, bytes: this.codec.encode(stage1.filed), entries: stage1.entries };
       let stage2Error: unknown;
       if (extendsTip) {
         try {
@@ -419,7 +451,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
       const rejection = rejectionOf(err);
       if (!rejection) throw err;
       this.log.info('block rejected', { block: key, height: node.height, code: rejection.code, source });
-      throw this.rememberInvalid(key, rejection);
+      throw this.remembers(rejection) ? this.rememberInvalid(key, rejection) : rejection;
     }
     this.decoded.set(key, decoded);
     if (prepared) {
@@ -433,12 +465,14 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
         throw new ValidatorError(ValidatorErrorCode.STORE_FAILED, 'the store failed to commit the block', {}, err);
       }
       this.index.pushMain(node);
+      await this.onFiled(node, decoded.block);
       await this.changedFrom(oldTip);
       this.log.info('block connected', { block: key, height: node.height, txs: block.transactions.length, source });
       return { disposition: BlockDisposition.Connected, id, height: node.height };
     }
-    await this.store.durable.saveBlock(this.chainId, this.indexEntryOf(node), bytes);
+    await this.store.durable.saveBlock(this.chainId, this.indexEntryOf(node), decoded.bytes);
     this.index.add(node);
+    await this.onFiled(node, decoded.block);
     if (this.prefers(node)) {
       await this.switchTo(node);
       this.log.info('block connected', { block: key, height: node.height, txs: block.transactions.length, source });
@@ -453,7 +487,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
       blockId: node.id,
       parentId: node.parent?.id ?? new Uint8Array(0),
       height: node.height,
-      header: this.encodeHeader(node.header),
+      header: this.codec.encodeHeader(node.header),
       work: node.work,
     };
   }

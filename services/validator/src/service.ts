@@ -1,12 +1,13 @@
 // The validator's composition root: config -> durable store (LMDB) + Redis hot tier (TieredStore,
 // repaired at start) -> signature verifier pool -> NATS bus + the node-local event stream -> the
-// chain (genesis on an empty store, main chain loaded, an interrupted reorganization finished,
-// missing events published) -> net.block / net.getblocks -> gRPC ChainService -> /metrics.
+// chain, main or side by the chain config (genesis on an empty store, main chain loaded, an
+// interrupted reorganization finished, missing events published) -> net.block / net.getblocks (and
+// net.sig on a side chain) -> gRPC ChainService -> /metrics.
 // Everything shuts down through the service's one AbortSignal, in reverse order.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chainV1 } from '@bystack/proto';
-import { createSignatureVerifierPool } from '@bystack/protocol';
+import { bbftV1, chainV1 } from '@bystack/proto';
+import { createCachingSignatureVerifier, createSignatureVerifierPool } from '@bystack/protocol';
 import {
   counter,
   createGrpcServer,
@@ -14,11 +15,13 @@ import {
   createMetricsServer,
   createNatsBus,
   createRedisHotTier,
+  createRedisSignatureCache,
   createTieredStore,
   gauge,
   natsBusOptionsFromConfig,
   type ServiceConfig,
   type ServiceContext,
+  subject,
   type TieredStore,
   type TieredStoreHooks,
 } from '@bystack/runtime';
@@ -29,12 +32,14 @@ import { Chain } from './chain.ts';
 import { chainConfig } from './chain-config.ts';
 import type { validatorConfigSchema } from './config.ts';
 import { EventPublisher } from './events.ts';
+import type { AnyChain, PipelineOptions } from './pipeline.ts';
+import { SideChain } from './side-chain.ts';
 import { NetSync } from './sync.ts';
 
 export type ValidatorConfig = ServiceConfig<typeof validatorConfigSchema>;
 
 export type Validator = {
-  readonly chain: Chain;
+  readonly chain: AnyChain;
   readonly store: TieredStore;
   readonly events: EventPublisher;
   readonly sync: NetSync;
@@ -76,7 +81,7 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
   const hot = createRedisHotTier({ redis, prefix: config.redisPrefix });
 
   // The chain is built below; the crash hooks look heights up in its index.
-  let chain: Chain | undefined;
+  let chain: AnyChain | undefined;
   const hooks: TieredStoreHooks = config.testCrashPoint
     ? {
         afterDurableCommit: (commit) => crash('after-durable-commit', commit.height),
@@ -91,7 +96,12 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     log.info('hot tier repaired', { ...report, tip: report.tip?.height });
   }
 
-  const verifier = createSignatureVerifierPool(config.verifierThreads > 0 ? { workers: config.verifierThreads } : {});
+  const pool = createSignatureVerifierPool(config.verifierThreads > 0 ? { workers: config.verifierThreads } : {});
+  // Signatures the mempool verified when it admitted a tx are not verified again in its block.
+  const verifier = createCachingSignatureVerifier(
+    pool,
+    createRedisSignatureCache({ redis, prefix: config.redisPrefix, ttlSeconds: config.signatureCacheSeconds }),
+  );
   ctx.onShutdown('signature-verifier', () => verifier.close());
 
   const bus = await createNatsBus(natsBusOptionsFromConfig(config, `validator-${config.nodeId}`), ctx);
@@ -109,10 +119,8 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
 
   let sync: NetSync | undefined;
   let events: EventPublisher | undefined;
-  chain = new Chain({
+  const pipeline: PipelineOptions = {
     chainId,
-    params: cfg.params,
-    genesis: cfg.genesis,
     store,
     verifier,
     maxOrphans: config.maxOrphans,
@@ -131,7 +139,16 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
       if (change.detached.length > 0) metrics.validatorReorgs.inc();
       await events?.catchUp();
     },
-  });
+  };
+  chain =
+    cfg.kind === 'side'
+      ? new SideChain({
+          ...pipeline,
+          params: cfg.params,
+          genesis: cfg.genesis,
+          federationProgram: cfg.federationProgram,
+        })
+      : new Chain({ ...pipeline, params: cfg.params, genesis: cfg.genesis });
   events = new EventPublisher(js, chain, durable, {
     chainId,
     nodeId: config.nodeId,
@@ -158,6 +175,15 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     signal: ctx.signal,
   });
   sync.start();
+  if (chain instanceof SideChain) {
+    // Producers' signatures (bbft's net.sig): kept in the blocks' witnesses, they make blocks irreversible.
+    const side = chain;
+    bus.subscribe(subject(chainId, 'net', 'sig'), bbftV1.BlockSignature, (s) => {
+      side.addSignature(s.blockId, { producerKey: s.producerXpub, signature: s.signature }).catch((err: unknown) => {
+        log.warn('producer signature not taken', { err });
+      });
+    });
+  }
 
   const grpc = createGrpcServer({ port: config.grpcPort, host: config.grpcHost, graceMs: config.grpcGrace }, ctx);
   const activeSync = sync;

@@ -40,7 +40,13 @@ import {
   xpubToPublicKey,
 } from '@bystack/protocol';
 import { createGrpcClient, type GrpcClient, type ServiceHandle, startService } from '@bystack/runtime';
-import { buildValidator, type Validator, type ValidatorConfig, validatorConfigSchema } from '../src/index.ts';
+import {
+  buildValidator,
+  type ChainConfigName,
+  type Validator,
+  type ValidatorConfig,
+  validatorConfigSchema,
+} from '../src/index.ts';
 import { TensorityCaches } from '../src/pow.ts';
 
 export const params: MainChainParams = mainDevnetParams;
@@ -260,7 +266,7 @@ export type ValidatorEnv = {
   readonly redisUrl: string;
   readonly dataDir: string;
   readonly nodeId?: string;
-  readonly chain?: 'main-devnet' | 'bytom-mainnet';
+  readonly chain?: ChainConfigName;
   readonly redisPrefix?: string;
   readonly extra?: Record<string, string>;
 };

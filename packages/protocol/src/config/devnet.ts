@@ -5,9 +5,9 @@ import type { Block } from '../chain/types.ts';
 import { createSideChainConsensusParams, type SideChainConsensusParams } from '../consensus/params.ts';
 import { sha3 } from '../hash/sha3.ts';
 import { createRootXPrv, type XPrv, type XPub, xprvToXPub, xpubToPublicKey } from '../keys/chainkd.ts';
-import { publicKeyToHash160 } from '../keys/program-hash.ts';
+import { publicKeyToHash160, scriptToWitnessHash } from '../keys/program-hash.ts';
 import type { SideBlock } from '../sidechain/types.ts';
-import { createP2WPKHProgram } from '../vm/standard/programs.ts';
+import { createMultisigScript, createP2WPKHProgram, createP2WSHProgram } from '../vm/standard/programs.ts';
 import { createMainGenesisBlock, createSideGenesisBlock } from './genesis.ts';
 import { type MainChainParams, mainDevnetParams, type SideChainBasicParams, vaporBasicParams } from './params.ts';
 
@@ -57,6 +57,21 @@ export const sideDevnetParams: SideChainParams = {
 
 /** A second devnet side chain, same rules, its own chain id (a node follows several). */
 export const sideDevnet2Params: SideChainParams = { ...sideDevnetParams, chainId: 'side-2' };
+
+/** The devnet federation's key: it signs the peg-ins (cross-chain inputs) of the side devnets. */
+export function devnetFederationXPrv(): XPrv {
+  return devnetXPrv('federation', 0);
+}
+
+/** The devnet federation's script: a 1-of-1 multisig of its key (a peg-in's witness carries it). */
+export function devnetFederationScript(): Uint8Array {
+  return createMultisigScript([xpubToPublicKey(xprvToXPub(devnetFederationXPrv()))], 1);
+}
+
+/** The witness program a side devnet's validators and mempools enforce on cross-chain inputs. */
+export function devnetFederationProgram(): Uint8Array {
+  return createP2WSHProgram(scriptToWitnessHash(devnetFederationScript()));
+}
 
 /** The devnet faucet key: the main devnet's genesis output pays it. */
 export function devnetFaucetXPrv(): XPrv {

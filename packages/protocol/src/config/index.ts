@@ -1,4 +1,5 @@
 export * from './devnet.ts';
+export * from './devnet-peg-in.ts';
 export * from './genesis.ts';
 export * from './genesis-mainnet.ts';
 export * from './params.ts';

@@ -1,6 +1,13 @@
 // Public API of the side chain (Vapor): data model, wire codecs, ids, entry graph.
 // Merkle roots, asset ids, signature hashes and BTM_ASSET_ID are the main chain's (chain/).
 export {
+  assembleSideBlock,
+  type BlockDraft,
+  coinbaseArbitrary,
+  createSideCoinbase,
+  witnessWith,
+} from './assembly.ts';
+export {
   decodeSideBlock,
   decodeSideBlockHeader,
   encodeSideBlock,

@@ -1,0 +1,289 @@
+// A side chain (Vapor rules, DPoS + BBFT) on the block pipeline (pipeline.ts):
+// - stage 1: the block's slot owner (the producer schedule of its round, elected by the DPoS tally
+//   of its branch) signed it; the protocol's side-block rules with the coinbase paying exactly the
+//   round's rewards (the tally checks recipients and order); transaction signatures on the pool;
+// - stage 2: connectSideBlock (vote maturity, main-chain outputs minted once);
+// - signatures: the witness keeps every valid producer signature the validator learns (in a
+//   submitted block, again in a duplicate, or on net.sig), and is filed with the block; a block
+//   signed by more than 2/3 of its round's producers is irreversible, with everything below it;
+// - fork choice: the protocol's `shouldSwitchChain` (a branch with a more recent irreversible block
+//   wins, else a longer one, never reorganizing below the last irreversible block; the first seen
+//   stays among equals). A block's weight is 1, so a branch's cumulative weight is its length.
+import {
+  applyBlockVotes,
+  connectSideBlock,
+  consensusBlockOf,
+  createProducerSchedule,
+  createSideTxEntries,
+  decodeSideBlock,
+  decodeSideBlockHeader,
+  type ElectedProducer,
+  ed25519Verify,
+  encodeSideBlock,
+  encodeSideBlockHeader,
+  isIrreversible,
+  type ProducerSignatureVerifier,
+  producerSlotAt,
+  type SideBlock,
+  type SideBlockHeader,
+  type SideChainParams,
+  type SideTxEntries,
+  shouldSwitchChain,
+  sideBlockId,
+  type TxEntries,
+  type UtxoChanges,
+  type UtxoView,
+  VoteTally,
+  validateSideBlockStateless,
+  verifyBlockSignature,
+  verifySignatureSets,
+} from '@bystack/protocol';
+import type { IndexNode } from './block-index.ts';
+import { hex, sameBytes } from './bytes.ts';
+import { ValidatorError, ValidatorErrorCode } from './errors.ts';
+import { BlockPipeline, type PipelineOptions, type Stage1, type SubmitOptions } from './pipeline.ts';
+
+export type SideChainOptions = PipelineOptions & {
+  readonly params: SideChainParams;
+  readonly genesis: SideBlock;
+  /** The federation's witness program: what cross-chain inputs (peg-ins) must satisfy. */
+  readonly federationProgram: Uint8Array;
+  /** The clock, milliseconds since the epoch (default: the system clock). */
+  readonly nowMs?: () => bigint;
+};
+
+type SideNode = IndexNode<SideBlockHeader>;
+
+/** A signature of a block by one producer of its round. */
+export type ProducerSignature = { readonly producerKey: Uint8Array; readonly signature: Uint8Array };
+
+const producerVerify: ProducerSignatureVerifier = (signature, message, publicKey) =>
+  ed25519Verify(publicKey, message, signature);
+
+const EMPTY = new Uint8Array(0);
+
+/** Rejections that blame the witness, not the block: the same block may come again, signed. */
+const WITNESS_CODES: ReadonlySet<string> = new Set([
+  ValidatorErrorCode.PRODUCER_SIGNATURE_MISSING,
+  ValidatorErrorCode.BAD_PRODUCER_SIGNATURE,
+]);
+
+export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
+  readonly params: SideChainParams;
+  /** The DPoS tally of every branch, from the blocks themselves (cached per block). */
+  readonly tally: VoteTally;
+  private readonly federationProgram: Uint8Array;
+  private readonly nowMs: () => bigint;
+  /** Blocks signed by more than 2/3 of their round's producers. */
+  private readonly final = new Set<string>();
+  private lastFinal: SideNode | undefined;
+
+  constructor(opts: SideChainOptions) {
+    super(opts, opts.genesis, {
+      decode: decodeSideBlock,
+      encode: encodeSideBlock,
+      blockId: sideBlockId,
+      encodeHeader: encodeSideBlockHeader,
+      decodeHeader: decodeSideBlockHeader,
+      entries: (block) => block.transactions.map(createSideTxEntries),
+    });
+    this.params = opts.params;
+    this.federationProgram = opts.federationProgram;
+    this.nowMs = opts.nowMs ?? (() => BigInt(Date.now()));
+    this.tally = new VoteTally({ params: opts.params, genesis: opts.genesis }, (id) => this.blockById(id));
+  }
+
+  protected weightOf(): bigint {
+    return 1n;
+  }
+
+  protected connectChanges(view: UtxoView, block: SideBlock, entries: readonly TxEntries[]): UtxoChanges {
+    return connectSideBlock(view, block, entries as readonly SideTxEntries[], this.params);
+  }
+
+  protected override readIds(entries: readonly TxEntries[]): Uint8Array[] {
+    const ids = super.readIds(entries);
+    for (const e of entries as readonly SideTxEntries[]) {
+      for (const id of e.mainchainOutputIds) if (id !== undefined) ids.push(id);
+    }
+    return ids;
+  }
+
+  protected override remembers(rejection: Error): boolean {
+    return !WITNESS_CODES.has((rejection as { code?: string }).code ?? '');
+  }
+
+  /** The last irreversible block on the main chain (genesis until one is). */
+  override get irreversible(): SideNode {
+    const final = this.lastFinal;
+    if (final === undefined) return this.index.mainAt(0)!;
+    return this.index.onMain(final) ? final : this.index.forkPoint(final);
+  }
+
+  /** Loads the main chain, then finds its last irreversible block in the filed witnesses. */
+  override async open(): Promise<void> {
+    await super.open();
+    await this.serial(() => this.loadFinality());
+  }
+
+  /** A producer's signature of a filed block (net.sig): kept in its witness if valid; true if new. */
+  addSignature(blockId: Uint8Array, signature: ProducerSignature): Promise<boolean> {
+    return this.serial(async () => {
+      const node = this.index.get(hex(blockId));
+      if (node === undefined || node.height === 0) return false;
+      const producers = await this.producersOf(node);
+      const order = producers.findIndex((p) => sameBytes(p.producerKey, signature.producerKey));
+      if (order < 0) return false;
+      return this.mergeSignatures(node, [{ order, signature: signature.signature }]);
+    });
+  }
+
+  // ---- stage 1 ----------------------------------------------------------------------------------
+
+  protected async stage1(
+    block: SideBlock,
+    id: Uint8Array,
+    parent: SideNode,
+    opts: SubmitOptions,
+  ): Promise<Stage1<SideBlock>> {
+    const { params } = this;
+    const round = await this.tally.roundAfter(parent.id);
+    const schedule = createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs);
+    const owner = producerSlotAt(schedule, block.header.timestamp).producer;
+    const witness = validWitness(block, id, round.producers.producers);
+    if (opts.checkOnly !== true) checkOwnerSigned(block, witness, owner);
+    const result = validateSideBlockStateless(block, {
+      params,
+      consensus: params.consensus,
+      parent: { id: parent.id, height: BigInt(parent.height), timestamp: parent.header.timestamp },
+      now: this.nowMs(),
+      coinbaseAmount: round.payouts.reduce((sum, p) => sum + p.amount, 0n),
+      federationProgram: this.federationProgram,
+    });
+    // The coinbase pays exactly the previous round's rewards, to the same recipients in the same order.
+    applyBlockVotes(await this.tally.resultAfter(parent.id), consensusBlockOf(block, id), params.consensus);
+    const signatures = verifySignatureSets(this.verifier, result.signatureSets);
+    signatures.catch(() => {}); // awaited by the pipeline
+    return { entries: result.entries, signatures, filed: { ...block, header: { ...block.header, witness } } };
+  }
+
+  // ---- signatures and irreversibility -------------------------------------------------------------
+
+  protected override async onFiled(node: SideNode, block: SideBlock): Promise<void> {
+    this.tally.noteBlock(block, node.id);
+    this.markFinalIf(node, block.header.witness);
+  }
+
+  protected override async onDuplicate(node: SideNode, block: SideBlock): Promise<void> {
+    if (node.height === 0) return;
+    const producers = await this.producersOf(node);
+    const witness = validWitness(block, node.id, producers);
+    const signatures = witness.flatMap((signature, order) => (signature.length > 0 ? [{ order, signature }] : []));
+    await this.mergeSignatures(node, signatures);
+  }
+
+  /** Adds verified-or-to-verify signatures by witness slot; files the grown witness; true if any was new. */
+  private async mergeSignatures(
+    node: SideNode,
+    signatures: readonly { order: number; signature: Uint8Array }[],
+  ): Promise<boolean> {
+    const { block } = await this.decodedOf(node);
+    const producers = await this.producersOf(node);
+    const witness = producers.map((_, i) => block.header.witness[i] ?? EMPTY);
+    let added = false;
+    for (const { order, signature } of signatures) {
+      const producer = producers[order];
+      if (producer === undefined || witness[order]!.length > 0) continue;
+      if (!isProducerSignature(producer.producerKey, node.id, signature)) continue;
+      witness[order] = signature;
+      added = true;
+    }
+    if (!added) return false;
+    await this.replaceBody(node, { ...block, header: { ...block.header, witness } });
+    if (this.markFinalIf(node, witness) && !this.index.onMain(node) && this.prefers(node)) await this.switchTo(node);
+    return true;
+  }
+
+  /** Marks `node` irreversible when its (valid) witness holds more than 2/3 of its round; true if it became so. */
+  private markFinalIf(node: SideNode, witness: readonly Uint8Array[]): boolean {
+    if (node.height === 0 || this.final.has(node.key)) return false;
+    const signed = witness.filter((s) => s.length > 0).length;
+    if (witness.length === 0 || !isIrreversible(signed, witness.length)) return false;
+    this.final.add(node.key);
+    if (this.lastFinal === undefined || node.height > this.lastFinal.height) this.lastFinal = node;
+    this.log.info('block irreversible', { block: node.key, height: node.height, signatures: signed });
+    return true;
+  }
+
+  /** The height of the most recent irreversible block on `node`'s branch (0: genesis). */
+  private finalHeightOn(node: SideNode): bigint {
+    const floor = this.lastFinal?.height ?? 0;
+    for (let n: SideNode | undefined = node; n !== undefined && n.height >= floor; n = n.parent) {
+      if (this.final.has(n.key)) return BigInt(n.height);
+    }
+    return 0n;
+  }
+
+  protected override prefers(node: SideNode): boolean {
+    const tip = this.tip;
+    const fork = this.index.forkPoint(node);
+    return shouldSwitchChain(
+      { height: BigInt(tip.height), irreversibleHeight: this.finalHeightOn(tip) },
+      { height: BigInt(node.height), irreversibleHeight: this.finalHeightOn(node) },
+      BigInt(fork.height),
+    );
+  }
+
+  /** At start-up: the highest main-chain block (within two rounds of the tip) whose filed witness is final. */
+  private async loadFinality(): Promise<void> {
+    const lowest = Math.max(1, this.tip.height - 2 * Number(this.params.consensus.roundLength));
+    for (let h = this.tip.height; h >= lowest; h--) {
+      const node = this.index.mainAt(h)!;
+      if (this.markFinalIf(node, (await this.decodedOf(node)).block.header.witness)) return;
+    }
+  }
+
+  private async producersOf(node: SideNode): Promise<readonly ElectedProducer[]> {
+    return (await this.tally.roundAfter(node.header.previousBlockId)).producers.producers;
+  }
+
+  /** The tally's block source: the index (memory or store), else any block the store filed. */
+  private async blockById(id: Uint8Array): Promise<SideBlock | undefined> {
+    const node = this.index.get(hex(id));
+    if (node !== undefined) return (await this.decodedOf(node)).block;
+    const body = await this.store.durable.getBlockBody(this.chainId, id);
+    return body === undefined ? undefined : decodeSideBlock(body);
+  }
+}
+
+/** `signature` is `producerKey`'s over the block id (a witness slot may hold anything). */
+function isProducerSignature(producerKey: Uint8Array, id: Uint8Array, signature: Uint8Array): boolean {
+  return signature.length === 64 && verifyBlockSignature(producerKey, id, signature, producerVerify);
+}
+
+/** The block's witness reduced to its valid signatures, one slot per producer of the round. */
+function validWitness(block: SideBlock, id: Uint8Array, producers: readonly ElectedProducer[]): Uint8Array[] {
+  return producers.map((p, order) => {
+    const signature = block.header.witness[order];
+    return signature !== undefined && isProducerSignature(p.producerKey, id, signature) ? signature : EMPTY;
+  });
+}
+
+/** The producer owning the block's slot signed it (PSWV stage 1's block signature check). */
+function checkOwnerSigned(block: SideBlock, witness: readonly Uint8Array[], owner: ElectedProducer): void {
+  const given = block.header.witness[owner.order];
+  if (given === undefined || given.length === 0) {
+    throw new ValidatorError(
+      ValidatorErrorCode.PRODUCER_SIGNATURE_MISSING,
+      `the producer of the block's slot (order ${owner.order}) has not signed it`,
+      { order: String(owner.order) },
+    );
+  }
+  if (witness[owner.order]!.length === 0) {
+    throw new ValidatorError(
+      ValidatorErrorCode.BAD_PRODUCER_SIGNATURE,
+      `witness slot ${owner.order} does not hold its producer's signature of the block`,
+      { order: String(owner.order) },
+    );
+  }
+}

@@ -1,0 +1,227 @@
+// The validator on a side chain (side-devnet), in process against real nats-server and redis-server:
+// blocks signed by their slot's producer, peg-ins minted once, check-only submissions, every
+// signature rule (missing, forged, out of slot) with its typed code and the chain unchanged,
+// signatures from net.sig making blocks irreversible, and fork choice never going below the last
+// irreversible block, also after a restart.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { bbftV1, chainV1 } from '@bystack/proto';
+import {
+  assembleSideBlock,
+  createDevnetPegIn,
+  createProducerSchedule,
+  createSideCoinbase,
+  createSideDevnetGenesis,
+  createSideTxEntries,
+  decodeSideBlock,
+  devnetControlProgram,
+  devnetProducerXPrv,
+  devnetXPrv,
+  encodeSideBlock,
+  producerSlotAt,
+  type SideBlock,
+  type SideTx,
+  sha3,
+  sideBlockId,
+  sideDevnetParams,
+  VoteTally,
+  witnessWith,
+  type XPrv,
+  xprvSign,
+  xprvToXPub,
+} from '@bystack/protocol';
+import { createNatsBus, isRpcError, type NatsBus, statusOfCode, subject } from '@bystack/runtime';
+import { startNats, startRedis, type TestServer } from '@bystack/testing';
+import { Disposition, hex, type InProcessValidator, startValidator, tempDir } from './devnet.ts';
+
+const params = sideDevnetParams;
+const chain = { chainId: params.chainId };
+const genesis = createSideDevnetGenesis(params);
+const INTERVAL = params.consensus.blockIntervalMs;
+const recipient = devnetControlProgram(xprvToXPub(devnetXPrv('recipient', 0)));
+const producers = [0, 1, 2, 3].map((i) => devnetProducerXPrv(i));
+
+let pegIns = 0;
+function pegIn(signedBy?: XPrv, sourceId = sha3(new TextEncoder().encode(`validator peg-in ${pegIns++}`))): SideTx {
+  return createDevnetPegIn({ sourceId, amount: 1_000_000_000n, fee: 10_000_000n, controlProgram: recipient, signedBy });
+}
+
+async function rejects(promise: Promise<unknown>, code: string, status = 'INVALID_ARGUMENT'): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(isRpcError(err), `expected an RpcError ${code}, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    assert.equal(err.grpcStatus, statusOfCode(status as 'INVALID_ARGUMENT'));
+    return true;
+  });
+}
+
+describe('the validator on a side chain', { timeout: 60_000 }, () => {
+  let nats: TestServer;
+  let redis: TestServer;
+  let bus: NatsBus;
+  let dir: ReturnType<typeof tempDir>;
+  let v: InProcessValidator;
+  const blocks = new Map<string, SideBlock>([[hex(sideBlockId(genesis.header)), genesis]]);
+  const tally = new VoteTally({ params, genesis }, async (id) => blocks.get(hex(id)));
+
+  /** A block on `parent` in the slot at `ts`, signed (witness) by `signer`: the slot's owner unless told. */
+  async function blockOn(
+    parent: SideBlock,
+    ts: bigint,
+    txs: readonly SideTx[] = [],
+    signer: 'owner' | 'none' | XPrv = 'owner',
+  ): Promise<{ block: SideBlock; id: Uint8Array; owner: number }> {
+    const parentId = sideBlockId(parent.header);
+    const round = await tally.roundAfter(parentId);
+    const owner = producerSlotAt(
+      createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs),
+      ts,
+    ).producer.order;
+    const height = parent.header.height + 1n;
+    const unsigned = assembleSideBlock({
+      parentId,
+      height,
+      timestampMs: ts,
+      coinbase: createSideCoinbase(height, recipient, round.payouts),
+      txs,
+    });
+    const id = sideBlockId(unsigned.header);
+    blocks.set(hex(id), unsigned);
+    if (signer === 'none') return { block: unsigned, id, owner };
+    const key = signer === 'owner' ? producers[owner]! : signer;
+    const witness = witnessWith(4, owner, xprvSign(key, id));
+    return { block: { ...unsigned, header: { ...unsigned.header, witness } }, id, owner };
+  }
+
+  const submit = (block: SideBlock, checkOnly = false) =>
+    v.client.submitBlock({ chain, block: { bytes: Buffer.from(encodeSideBlock(block)) }, checkOnly });
+  const tip = () => v.client.getTip({ chain });
+  const sign = (id: Uint8Array, height: bigint, producer: number) =>
+    bus.publish(subject(params.chainId, 'net', 'sig'), bbftV1.BlockSignature, {
+      blockId: Buffer.from(id),
+      height,
+      producerXpub: Buffer.from(xprvToXPub(producers[producer]!)),
+      signature: Buffer.from(xprvSign(producers[producer]!, id)),
+    });
+
+  before(async () => {
+    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    bus = await createNatsBus({ servers: nats.url, name: 'side-chain-test' });
+    dir = tempDir('side');
+    v = await startValidator({ natsUrl: nats.url, redisUrl: redis.url, dataDir: dir.path, chain: 'side-devnet' });
+  });
+
+  after(async () => {
+    await v?.stop();
+    await bus?.close();
+    dir?.remove();
+    await Promise.all([nats?.stop(), redis?.stop()]);
+  });
+
+  const T0 = genesis.header.timestamp + 10n * INTERVAL;
+  let b1: SideBlock;
+
+  test('starts at the side devnet genesis; its chain id is the side chain id', async () => {
+    const t = await tip();
+    assert.equal(hex(t.tip!.blockId), hex(sideBlockId(genesis.header)));
+    assert.equal(hex(t.irreversible!.blockId), hex(sideBlockId(genesis.header)));
+    await rejects(v.client.getTip({ chain: { chainId: 'main' } }), 'UNKNOWN_CHAIN', 'NOT_FOUND');
+  });
+
+  test('checks a block without filing it, then takes it signed by the owner of its slot', async () => {
+    const tx = pegIn();
+    const { block, id } = await blockOn(genesis, T0, [tx], 'none');
+    const checked = await submit(block, true);
+    assert.equal(checked.disposition, Disposition.BLOCK_DISPOSITION_CHECKED);
+    await rejects(
+      v.client.getBlock({ chain, selector: { $case: 'blockId', value: Buffer.from(id) } }),
+      'BLOCK_NOT_FOUND',
+      'NOT_FOUND',
+    );
+    await rejects(submit(block), 'PRODUCER_SIGNATURE_MISSING');
+    const signed = await blockOn(genesis, T0, [tx]);
+    assert.equal((await submit(signed.block)).disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
+    b1 = signed.block;
+    const t = await tip();
+    assert.equal(t.tip!.height, 1n);
+    const stored = decodeSideBlock(
+      (await v.client.getBlock({ chain, selector: { $case: 'height', value: 1n } })).block!.bytes,
+    );
+    assert.equal(hex(stored.header.witness[signed.owner]!), hex(signed.block.header.witness[signed.owner]!));
+    const status = await v.client.getTxStatus({ chain, txId: Buffer.from(createSideTxEntries(tx).txId) });
+    assert.equal(status.status, chainV1.TxStatus.TX_STATUS_CONFIRMED);
+    const { utxos } = await v.client.listUtxos({ chain, controlProgram: Buffer.from(recipient) });
+    assert.ok(utxos.some((u) => u.amount === 990_000_000n && !u.coinbase));
+  });
+
+  test('rejects blocks their slot owner did not sign, invalid txs and double mints; the chain stays', async () => {
+    const ts = T0 + INTERVAL;
+    const outsider = devnetXPrv('not-a-producer', 0);
+    await rejects(submit((await blockOn(b1, ts, [], outsider)).block), 'BAD_PRODUCER_SIGNATURE');
+    // Signed by another producer, in that producer's own witness slot: not the owner of the slot.
+    const { block: unsigned, owner } = await blockOn(b1, ts, [], 'none');
+    const other = (owner + 1) % 4;
+    const outOfSlot = {
+      ...unsigned,
+      header: {
+        ...unsigned.header,
+        witness: witnessWith(4, other, xprvSign(producers[other]!, sideBlockId(unsigned.header))),
+      },
+    };
+    await rejects(submit(outOfSlot), 'PRODUCER_SIGNATURE_MISSING');
+    await rejects(submit((await blockOn(b1, ts, [pegIn(producers[0])])).block), 'BAD_SIGNATURE');
+    const again = b1.transactions[1]!.inputs[0]!;
+    assert.equal(again.type, 'crossChain');
+    await rejects(
+      submit(
+        (await blockOn(b1, ts, [pegIn(undefined, again.type === 'crossChain' ? again.sourceId : undefined)])).block,
+      ),
+      'DOUBLE_MINT',
+      'FAILED_PRECONDITION',
+    );
+    await rejects(submit((await blockOn(b1, b1.header.timestamp + 1n)).block), 'BAD_TIMESTAMP');
+    assert.equal((await tip()).tip!.height, 1n);
+  });
+
+  test('signatures on net.sig make a block irreversible; no reorganization below it', async () => {
+    const b2 = await blockOn(b1, T0 + INTERVAL);
+    assert.equal((await submit(b2.block)).disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
+    // Two more producers: 3 of 4 (> 2/3) signed block 2.
+    const signers = [0, 1, 2, 3].filter((p) => p !== b2.owner).slice(0, 2);
+    for (const p of signers) sign(b2.id, 2n, p);
+    await bus.flush();
+    for (let i = 0; i < 50 && hex((await tip()).irreversible!.blockId) !== hex(b2.id); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.equal(hex((await tip()).irreversible!.blockId), hex(b2.id), 'block 2 is irreversible');
+    const stored = decodeSideBlock(
+      (await v.client.getBlock({ chain, selector: { $case: 'blockId', value: Buffer.from(b2.id) } })).block!.bytes,
+    );
+    assert.equal(stored.header.witness.filter((s) => s.length > 0).length, 3, 'the witness keeps the signatures');
+
+    // A longer branch forking below the irreversible block stays a side branch.
+    const f2 = await blockOn(b1, T0 + 2n * INTERVAL);
+    const f3 = await blockOn(f2.block, T0 + 3n * INTERVAL);
+    assert.equal((await submit(f2.block)).disposition, Disposition.BLOCK_DISPOSITION_SIDE_BRANCH);
+    assert.equal((await submit(f3.block)).disposition, Disposition.BLOCK_DISPOSITION_SIDE_BRANCH);
+    assert.equal(hex((await tip()).tip!.blockId), hex(b2.id));
+    // Above it, the longer branch wins.
+    const b3 = await blockOn(b2.block, T0 + 2n * INTERVAL);
+    const g3 = await blockOn(b2.block, T0 + 3n * INTERVAL);
+    const g4 = await blockOn(g3.block, T0 + 4n * INTERVAL);
+    assert.equal((await submit(b3.block)).disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
+    assert.equal((await submit(g3.block)).disposition, Disposition.BLOCK_DISPOSITION_SIDE_BRANCH, 'first seen stays');
+    assert.equal((await submit(g4.block)).disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
+    assert.equal(hex((await tip()).tip!.blockId), hex(g4.id));
+  });
+
+  test('a restart finds the tip and the last irreversible block in the store', async () => {
+    const before = await tip();
+    await v.stop();
+    v = await startValidator({ natsUrl: nats.url, redisUrl: redis.url, dataDir: dir.path, chain: 'side-devnet' });
+    const now = await tip();
+    assert.equal(hex(now.tip!.blockId), hex(before.tip!.blockId));
+    assert.equal(now.irreversible!.height, 2n);
+    assert.equal(hex(now.irreversible!.blockId), hex(before.irreversible!.blockId));
+  });
+});
