@@ -452,9 +452,16 @@ export class Bbft {
       return;
     }
 
+    // The validator checks the owner's signature too: it goes in its witness slot if it came on net.sig.
+    const witness = round.producers.producers.map((_, i) =>
+      i === owner.order ? ownerSignature : (block.header.witness[i] ?? new Uint8Array(0)),
+    );
     let verdict: Awaited<ReturnType<BlockValidator['validateBlock']>>;
     try {
-      verdict = await this.#validator.validateBlock(block, this.#abort.signal);
+      verdict = await this.#validator.validateBlock(
+        { ...block, header: { ...block.header, witness } },
+        this.#abort.signal,
+      );
     } catch (err) {
       this.#log.warn('validator unreachable; block kept for another try', { id: key.slice(0, 16), err });
       setBounded(this.#retry, key, block, MAX_HELD_BLOCKS);
@@ -705,15 +712,17 @@ export class Bbft {
     }
     this.#lastProducedSlot = slotStart;
 
+    // The validator checks the block before it is signed (a signature cannot be taken back), then
+    // files it once it carries the signature.
     let block = await this.#build(head, height, slotStart, round, true);
-    let verdict = await this.#validator.validateBlock(block, this.#abort.signal);
+    let verdict = await this.#validator.checkBlock(block, this.#abort.signal);
     if (verdict.kind === 'invalid' && block.transactions.length > 1) {
       this.#log.warn('the validator refused the block with mempool transactions; producing without them', {
         code: verdict.code,
         reason: verdict.message,
       });
       block = await this.#build(head, height, slotStart, round, false);
-      verdict = await this.#validator.validateBlock(block, this.#abort.signal);
+      verdict = await this.#validator.checkBlock(block, this.#abort.signal);
     }
     if (verdict.kind !== 'valid') {
       this.#log.error('own block not accepted by the validator', {
@@ -740,23 +749,30 @@ export class Bbft {
       timestamp: String(slotStart),
       txs: block.transactions.length - 1,
     });
-    this.#publishBlock(block, id, height, owner.order, round, result.signature);
+    await this.#fileAndPublish(block, id, height, owner.order, round, result.signature);
     this.#afterChange();
     if (this.#opts.faultDoubleSign === true) await this.#doubleSign(head, height, slotStart, round, owner);
   }
 
-  #publishBlock(
+  /** Own block, signed: filed by the validator, announced, its signature published. */
+  async #fileAndPublish(
     block: SideBlock,
     id: Uint8Array,
     height: bigint,
     order: number,
     round: RoundInfo,
     signature: Uint8Array,
-  ): void {
-    if (this.#opts.announceBlocks !== false) {
-      const witness = witnessWith(round.producers.producers.length, order, signature);
-      this.#network.announceBlock({ ...block, header: { ...block.header, witness } });
+  ): Promise<void> {
+    const witness = witnessWith(round.producers.producers.length, order, signature);
+    const signed = { ...block, header: { ...block.header, witness } };
+    try {
+      const filed = await this.#validator.validateBlock(signed, this.#abort.signal);
+      if (filed.kind !== 'valid')
+        this.#log.error('own signed block not filed by the validator', { verdict: filed.kind });
+    } catch (err) {
+      this.#log.warn('validator unreachable; own block announced unfiled', { height: String(height), err });
     }
+    if (this.#opts.announceBlocks !== false) this.#network.announceBlock(signed);
     this.#network.publishSignature({ blockId: id, height, producerKey: this.#signer.xpub, signature });
   }
 
@@ -769,7 +785,7 @@ export class Bbft {
     owner: ElectedProducer,
   ): Promise<void> {
     const block = await this.#build(head, height, slotStart, round, false, new TextEncoder().encode(' conflicting'));
-    const verdict = await this.#validator.validateBlock(block, this.#abort.signal);
+    const verdict = await this.#validator.checkBlock(block, this.#abort.signal);
     if (verdict.kind !== 'valid') return;
     const id = sideBlockId(block.header);
     const signature = this.#signer.signUnguarded(id);
@@ -777,7 +793,7 @@ export class Bbft {
       height: String(height),
       id: shortHex(id),
     });
-    this.#publishBlock(block, id, height, owner.order, round, signature);
+    await this.#fileAndPublish(block, id, height, owner.order, round, signature);
   }
 
   async #build(

@@ -129,7 +129,8 @@ const dispositions = {
   [chainV1.BlockDisposition.BLOCK_DISPOSITION_CONNECTED]: 'connected',
   [chainV1.BlockDisposition.BLOCK_DISPOSITION_SIDE_BRANCH]: 'side_branch',
   [chainV1.BlockDisposition.BLOCK_DISPOSITION_DUPLICATE]: 'duplicate',
-} as Record<number, 'connected' | 'side_branch' | 'duplicate' | undefined>;
+  [chainV1.BlockDisposition.BLOCK_DISPOSITION_CHECKED]: 'checked',
+} as Record<number, 'connected' | 'side_branch' | 'duplicate' | 'checked' | undefined>;
 
 /** Statuses with which a validator rejects the block itself (anything else is a failure to ask). */
 const REJECTIONS: ReadonlySet<number> = new Set([
@@ -147,10 +148,18 @@ export class GrpcBlockValidator implements BlockValidator {
     this.#chain = { chainId };
   }
 
-  async validateBlock(block: SideBlock, signal?: AbortSignal): Promise<ValidationVerdict> {
+  validateBlock(block: SideBlock, signal?: AbortSignal): Promise<ValidationVerdict> {
+    return this.#submit(block, false, signal);
+  }
+
+  checkBlock(block: SideBlock, signal?: AbortSignal): Promise<ValidationVerdict> {
+    return this.#submit(block, true, signal);
+  }
+
+  async #submit(block: SideBlock, checkOnly: boolean, signal?: AbortSignal): Promise<ValidationVerdict> {
     try {
       const res = await this.#client.submitBlock(
-        { chain: this.#chain, block: { bytes: Buffer.from(encodeSideBlock(block)) } },
+        { chain: this.#chain, block: { bytes: Buffer.from(encodeSideBlock(block)) }, checkOnly },
         callOpts(signal),
       );
       if (res.disposition === chainV1.BlockDisposition.BLOCK_DISPOSITION_ORPHAN) return { kind: 'orphan' };

@@ -26,8 +26,11 @@ export interface SideChainView {
 
 /** What the node's validator says of a block. */
 export type ValidationVerdict =
-  /** Fully valid: connected, filed on a side branch, or already known (the validator keeps only valid blocks). */
-  | { readonly kind: 'valid'; readonly disposition: 'connected' | 'side_branch' | 'duplicate' }
+  /**
+   * Fully valid: connected, filed on a side branch, or already known (the validator keeps only valid
+   * blocks); or, for `checkBlock`, checked without being filed.
+   */
+  | { readonly kind: 'valid'; readonly disposition: 'connected' | 'side_branch' | 'duplicate' | 'checked' }
   /** The validator lacks the parent: nothing was checked yet. */
   | { readonly kind: 'orphan' }
   /** Rejected, with the validator's typed error code (e.g. DOUBLE_SPEND, BAD_SIGNATURE). */
@@ -39,7 +42,10 @@ export type ValidationVerdict =
  * 'invalid' verdict; a failure to ask (validator down, deadline) rejects the promise.
  */
 export interface BlockValidator {
+  /** Validates and files a block carrying its producer's signature in its witness. */
   validateBlock(block: SideBlock, signal?: AbortSignal): Promise<ValidationVerdict>;
+  /** Validates this producer's own block before it signs it (`check_only`: nothing is filed). */
+  checkBlock(block: SideBlock, signal?: AbortSignal): Promise<ValidationVerdict>;
 }
 
 /** Transactions reaped for a block (raw wire bytes, in an order valid to include). */
