@@ -43,9 +43,9 @@ export const validatorConfigSchema = defineConfigSchema({
     doc: 'Signature verifier worker threads (0: one per core)',
   }),
   signatureCacheSeconds: setting.int({
-    default: 3600,
+    default: 600,
     min: 0,
-    doc: "Lifetime in Redis of the node's verified-signature entries, shared by mempool and validator (0: off)",
+    doc: "Least lifetime (at most twice it) in Redis of the node's verified signatures, shared by mempool and validator (0: off)",
   }),
   testCrashPoint: setting.string({
     optional: true,
