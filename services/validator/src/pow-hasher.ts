@@ -10,10 +10,16 @@ const THREAD_URL = new URL('./pow-thread.ts', import.meta.url);
 type Pending = { resolve: (hash: Uint8Array) => void; reject: (err: Error) => void };
 
 export class TensorityHasher {
+  readonly #threadUrl: URL;
   #worker: Worker | undefined;
   readonly #pending = new Map<number, Pending>();
   #seq = 0;
   #closed = false;
+
+  /** `threadUrl` is for tests, which start it on a thread that dies. */
+  constructor(threadUrl: URL = THREAD_URL) {
+    this.#threadUrl = threadUrl;
+  }
 
   /** The Tensority hash of `blockId` under `seed`. */
   hash(seed: Uint8Array, blockId: Uint8Array): Promise<Uint8Array> {
@@ -38,7 +44,7 @@ export class TensorityHasher {
 
   #ensureWorker(): Worker {
     if (this.#worker) return this.#worker;
-    const worker = new Worker(THREAD_URL);
+    const worker = new Worker(this.#threadUrl);
     worker.unref();
     worker.on('message', (reply: PowReply) => {
       const pending = this.#pending.get(reply.seq);
