@@ -13,28 +13,24 @@
 // A rejected transaction leaves the pool unchanged. A later tx of a batch may spend an earlier one's
 // outputs. Admitted txs from clients and reorgs are announced (gossip); those from gossip are not.
 import {
-  connectTx,
-  createTxEntries,
-  decodeTx,
-  type MainChainParams,
   type SignaturePair,
   type SignatureVerifier,
-  type Tx,
   type TxEntries,
   type TxSignatureSet,
+  type UtxoChanges,
   type UtxoEntry,
   type UtxoView,
   ValidationErrorCode,
-  validateTxStateless,
   vmSignatureSetHolds,
   vmSignatureSetPairs,
 } from '@bystack/protocol';
-import type { Logger, UtxoRecord } from '@bystack/runtime';
+import { type Logger, type UtxoRecord, utxoEntryOf } from '@bystack/runtime';
 import type { ChainState } from './chain-state.ts';
 import { MempoolError, MempoolErrorCode, toRejection } from './errors.ts';
 import { hexKey } from './hex.ts';
 import { type MempoolMetrics, observePool } from './metrics.ts';
 import { type PoolTx, RemovalReason, type TxPool } from './pool.ts';
+import type { CandidateTx, PoolChain } from './pool-chain.ts';
 import type { AdmitSource, TxAnnouncer, UtxoSource } from './types.ts';
 
 export type AdmitResult =
@@ -44,7 +40,8 @@ export type AdmitResult =
 export type AdmissionOptions = {
   /** Chain id: the hot tier's keyspace and the metrics' label. */
   readonly chain: string;
-  readonly params: MainChainParams;
+  /** The chain's transaction rules (main or side chain). */
+  readonly rules: PoolChain;
   /** Least fee per gas unit, neu. */
   readonly minFeeRate: bigint;
   readonly pool: TxPool;
@@ -70,7 +67,7 @@ type Checked = {
 type Candidate = {
   readonly index: number;
   readonly bytes: Uint8Array;
-  readonly tx: Tx;
+  readonly tx: CandidateTx;
   readonly entries: TxEntries;
   readonly key: string;
   readonly fee: bigint;
@@ -91,16 +88,6 @@ const SPENT_PLACEHOLDER: UtxoEntry = {
   controlProgram: new Uint8Array(0),
   spent: true,
 };
-
-function entryOfRecord(r: UtxoRecord): UtxoEntry {
-  return {
-    kind: r.coinbase ? 'coinbase' : 'normal',
-    height: BigInt(r.height),
-    assetId: r.assetId,
-    amount: r.amount,
-    controlProgram: r.controlProgram,
-  };
-}
 
 export class Admission {
   readonly #o: AdmissionOptions;
@@ -153,21 +140,21 @@ export class Admission {
 
   /** Decoding, duplicates, the protocol's stateless checks and the fee floor of `raws[from..to)`. */
   #stateless(raws: readonly Uint8Array[], from: number, to: number, inBatch: Set<string>, reject: Reject): Candidate[] {
-    const { params, pool, state, minFeeRate } = this.#o;
+    const { rules, pool, state, minFeeRate } = this.#o;
     const candidates: Candidate[] = [];
     for (let index = from; index < to; index++) {
       const raw = raws[index]!;
       const blockHeight = state.nextHeight;
       let id: Uint8Array | undefined;
       try {
-        const tx = decodeTx(raw);
-        const entries = createTxEntries(tx);
+        const tx = rules.decodeTx(raw);
+        const entries = tx.entries;
         id = entries.txId;
         const key = hexKey(id);
         if (pool.has(key) || inBatch.has(key)) {
           throw new MempoolError(MempoolErrorCode.DUPLICATE_TX, `tx ${key} is already pending`, { txId: key });
         }
-        const { fee, gasUsed, signatureSets } = validateTxStateless(tx, entries, { params, blockHeight });
+        const { fee, gasUsed, signatureSets } = tx.check(blockHeight);
         if (fee < BigInt(gasUsed) * minFeeRate) {
           throw new MempoolError(
             MempoolErrorCode.FEE_TOO_LOW,
@@ -269,8 +256,7 @@ export class Admission {
     const ids: Uint8Array[] = [];
     const seen = new Set<string>();
     for (const c of candidates) {
-      for (const id of c.entries.spentOutputIds) {
-        if (id === undefined) continue;
+      for (const id of c.tx.consumes) {
         const key = hexKey(id);
         if (seen.has(key) || pool.createdOutput(key) !== undefined) continue;
         seen.add(key);
@@ -293,13 +279,13 @@ export class Admission {
     reject: Reject,
     results: AdmitResult[],
   ): void {
-    const { pool, state, params, chain, metrics } = this.#o;
+    const { pool, state, chain, metrics } = this.#o;
     const blockHeight = state.nextHeight;
     const view: UtxoView = {
       get(outputId) {
         const key = hexKey(outputId);
         const record = utxos.get(key);
-        const entry = pool.createdOutput(key) ?? (record === undefined ? undefined : entryOfRecord(record));
+        const entry = pool.createdOutput(key) ?? (record === undefined ? undefined : utxoEntryOf(record));
         if (pool.spenderOf(key) !== undefined)
           return entry === undefined ? SPENT_PLACEHOLDER : { ...entry, spent: true };
         return entry;
@@ -317,9 +303,9 @@ export class Admission {
             blockHeight: String(blockHeight),
           });
         }
-        let changes: ReturnType<typeof connectTx>;
+        let changes: UtxoChanges;
         try {
-          changes = connectTx(view, c.tx, c.entries, { params, blockHeight });
+          changes = c.tx.connect(view, blockHeight);
         } catch (err) {
           throw withConflict(err, c.entries, pool);
         }

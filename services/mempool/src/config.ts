@@ -1,6 +1,14 @@
 // The mempool's settings (environment variables with the BYSTACK_ prefix, or a JSON config file),
 // and the chain configs it can serve by name.
-import { bytomMainnetParams, type MainChainParams, mainDevnetParams } from '@bystack/protocol';
+import {
+  bytomMainnetParams,
+  devnetFederationProgram,
+  type MainChainParams,
+  mainDevnetParams,
+  type SideChainParams,
+  sideDevnet2Params,
+  sideDevnetParams,
+} from '@bystack/protocol';
 import {
   type ConfigOf,
   defineConfigSchema,
@@ -10,12 +18,21 @@ import {
   setting,
 } from '@bystack/runtime';
 
-/** Chain configs by the name BYSTACK_CHAIN gives. */
+/** A chain a mempool can serve: its parameters and, on a side chain, the federation's peg-in program. */
+export type ServedChain = {
+  readonly params: MainChainParams | SideChainParams;
+  readonly federationProgram?: Uint8Array;
+};
+
+/** Chain configs by the name BYSTACK_CHAIN gives (the validator's names). */
 export const CHAIN_CONFIGS = {
-  'main-devnet': mainDevnetParams,
-  'bytom-mainnet': bytomMainnetParams,
-} as const satisfies Record<string, MainChainParams>;
+  'main-devnet': { params: mainDevnetParams },
+  'bytom-mainnet': { params: bytomMainnetParams },
+  'side-devnet': { params: sideDevnetParams, federationProgram: devnetFederationProgram() },
+  'side-devnet-2': { params: sideDevnet2Params, federationProgram: devnetFederationProgram() },
+} as const satisfies Record<string, ServedChain>;
 export type ChainConfigName = keyof typeof CHAIN_CONFIGS;
+const chainNames = Object.keys(CHAIN_CONFIGS) as [ChainConfigName, ...ChainConfigName[]];
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 
@@ -25,7 +42,7 @@ export const mempoolConfigSchema = defineConfigSchema({
     pattern: NAME,
     doc: 'This node (subjects of its JetStream events, origin of its gossip)',
   }),
-  chain: setting.enumOf(['main-devnet', 'bytom-mainnet'], { default: 'main-devnet', doc: 'Chain config served' }),
+  chain: setting.enumOf(chainNames, { default: 'main-devnet', doc: 'Chain config served' }),
   ...natsConfigSchema,
   redisUrl: setting.url({
     default: 'redis://127.0.0.1:6379',
@@ -56,9 +73,9 @@ export const mempoolConfigSchema = defineConfigSchema({
     doc: 'Signature verifier threads: -1 one per core but one (at least 1), 0 verify on the main thread',
   }),
   signatureCacheSeconds: setting.int({
-    default: 3600,
+    default: 600,
     min: 0,
-    doc: "Lifetime in Redis of the node's verified-signature entries, shared by mempool and validator (0: off)",
+    doc: "Least lifetime (at most twice it) in Redis of the node's verified signatures, shared by mempool and validator (0: off)",
   }),
   eventsStream: setting.string({
     optional: true,
@@ -78,7 +95,7 @@ export const mempoolConfigSchema = defineConfigSchema({
 
 export type MempoolConfig = ConfigOf<typeof mempoolConfigSchema>;
 
-export function chainParamsOf(name: ChainConfigName): MainChainParams {
+export function servedChainOf(name: ChainConfigName): ServedChain {
   return CHAIN_CONFIGS[name];
 }
 

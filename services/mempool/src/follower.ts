@@ -9,7 +9,6 @@
 // no event published meanwhile is missed (see `streamStart`).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chainV1 } from '@bystack/proto';
-import { type Block, decodeBlock } from '@bystack/protocol';
 import {
   type ConsumerRun,
   type ConsumerStart,
@@ -24,7 +23,8 @@ import {
 } from '@bystack/runtime';
 import { MempoolErrorCode } from './errors.ts';
 import { hexKey } from './hex.ts';
-import { type Mempool, tipOf } from './mempool.ts';
+import type { Mempool } from './mempool.ts';
+import type { PoolBlock } from './pool-chain.ts';
 
 /** The part of JetStream the follower uses. */
 export type FollowerJetStream = Pick<JetStreamBus, 'ensureConsumer' | 'consume' | 'manager'>;
@@ -140,29 +140,29 @@ export class ChainFollower {
   }
 
   #committed(data: Uint8Array, ctx: StreamMessageContext): void {
-    let block: Block;
+    let block: PoolBlock;
     let ref: chainV1.BlockRef | undefined;
     try {
       const msg = chainV1.BlockCommitted.decode(data);
-      block = decodeBlock(msg.block?.bytes ?? new Uint8Array(0));
+      block = this.#mempool.rules.decodeBlock(msg.block?.bytes ?? new Uint8Array(0));
       ref = msg.ref;
     } catch (err) {
       this.#o.log.error('undecodable committed event skipped', { seq: ctx.seq, err });
       return;
     }
-    const tip = ref?.blockId?.length ? { height: Number(ref.height), blockId: ref.blockId } : tipOf(block);
+    const tip = ref?.blockId?.length ? { height: Number(ref.height), blockId: ref.blockId } : block.tip;
     this.#mempool.applyCommitted(block, tip);
   }
 
   async #reorged(data: Uint8Array, ctx: StreamMessageContext): Promise<void> {
     let forkPoint: { height: number; blockId: Uint8Array };
-    let detached: Block[];
-    let attached: Block[];
+    let detached: PoolBlock[];
+    let attached: PoolBlock[];
     try {
       const msg = chainV1.BlockReorged.decode(data);
       forkPoint = { height: Number(msg.forkPoint?.height ?? 0n), blockId: msg.forkPoint?.blockId ?? new Uint8Array(0) };
-      detached = msg.detached.map((b) => decodeBlock(b.bytes));
-      attached = msg.attached.map((b) => decodeBlock(b.bytes));
+      detached = msg.detached.map((b) => this.#mempool.rules.decodeBlock(b.bytes));
+      attached = msg.attached.map((b) => this.#mempool.rules.decodeBlock(b.bytes));
     } catch (err) {
       this.#o.log.error('undecodable reorged event skipped', { seq: ctx.seq, err });
       return;

@@ -5,10 +5,11 @@ export { ChainState, sameTip } from './chain-state.ts';
 export {
   CHAIN_CONFIGS,
   type ChainConfigName,
-  chainParamsOf,
   defaultEventsStream,
   type MempoolConfig,
   mempoolConfigSchema,
+  type ServedChain,
+  servedChainOf,
 } from './config.ts';
 export {
   isMempoolError,
@@ -21,9 +22,10 @@ export {
 export { ChainFollower, type ChainFollowerOptions, type FollowerJetStream, streamStart } from './follower.ts';
 export { type GossipBus, type GossipSink, TxGossip, type TxGossipOptions } from './gossip.ts';
 export { createMempoolService, type MempoolServiceOptions } from './grpc-service.ts';
-export { Mempool, type MempoolOptions, type PoolInfo, type ReapResult, tipOf } from './mempool.ts';
+export { Mempool, type MempoolOptions, type PoolInfo, type ReapResult } from './mempool.ts';
 export { defineMempoolMetrics, type MempoolMetrics, mempoolMetricDefs } from './metrics.ts';
 export { type PoolLimits, type PoolTx, RemovalReason, type RoomPlan, TxPool } from './pool.ts';
+export { type CandidateTx, mainPoolChain, type PoolBlock, type PoolChain, sidePoolChain } from './pool-chain.ts';
 export {
   buildMempool,
   type MempoolModules,

@@ -9,15 +9,7 @@
 //     the hot tier as the new chain left it: what is still valid is pending again;
 //   - revalidate() is the safety net for missed events: it drops pending txs whose chain inputs the
 //     hot tier no longer has, once the hot tier's tip and the pool's agree.
-import {
-  type Block,
-  blockId,
-  computeSpentOutputId,
-  encodeTx,
-  type MainChainParams,
-  type SignatureVerifier,
-  txId,
-} from '@bystack/protocol';
+import type { MainChainParams, SideChainParams, SignatureVerifier } from '@bystack/protocol';
 import type { ChainTip, Logger } from '@bystack/runtime';
 import { Admission, type AdmitResult } from './admission.ts';
 import { AdmissionQueue } from './admission-queue.ts';
@@ -25,11 +17,14 @@ import { ChainState, sameTip } from './chain-state.ts';
 import { hexKey } from './hex.ts';
 import { type MempoolMetrics, observePool } from './metrics.ts';
 import { type PoolLimits, type PoolTx, RemovalReason, TxPool } from './pool.ts';
+import { mainPoolChain, type PoolBlock, type PoolChain, sidePoolChain } from './pool-chain.ts';
 import type { AdmitSource, TxAnnouncer, UtxoSource } from './types.ts';
 
 export type MempoolOptions = {
   readonly chain: string;
-  readonly params: MainChainParams;
+  readonly params: MainChainParams | SideChainParams;
+  /** Side chains: the federation's witness program peg-ins must satisfy. */
+  readonly federationProgram?: Uint8Array | undefined;
   readonly minFeeRate: bigint;
   readonly limits: PoolLimits;
   readonly utxos: UtxoSource;
@@ -50,7 +45,9 @@ export type ReapResult = {
 
 export class Mempool {
   readonly chain: string;
-  readonly params: MainChainParams;
+  readonly params: MainChainParams | SideChainParams;
+  /** The chain's transaction and block rules. */
+  readonly rules: PoolChain;
   readonly pool: TxPool;
   readonly state = new ChainState();
   readonly admission: Admission;
@@ -63,11 +60,15 @@ export class Mempool {
     this.#o = opts;
     this.chain = opts.chain;
     this.params = opts.params;
+    this.rules =
+      opts.params.kind === 'side'
+        ? sidePoolChain(opts.params, opts.federationProgram ?? new Uint8Array(0))
+        : mainPoolChain(opts.params);
     this.pool = new TxPool(opts.limits);
     this.#announcer = opts.announcer;
     this.admission = new Admission({
       chain: opts.chain,
-      params: opts.params,
+      rules: this.rules,
       minFeeRate: opts.minFeeRate,
       pool: this.pool,
       state: this.state,
@@ -129,7 +130,7 @@ export class Mempool {
   }
 
   /** A block joined the main chain at `tip`. */
-  applyCommitted(block: Block, tip: ChainTip): void {
+  applyCommitted(block: PoolBlock, tip: ChainTip): void {
     this.#removeConfirmedAndConflicts([block]);
     this.#setTip(tip);
     this.#o.metrics.mempoolChainEvents.inc({ chain: this.chain, event: 'committed' });
@@ -142,19 +143,16 @@ export class Mempool {
    */
   async applyReorg(
     forkPoint: ChainTip,
-    detached: readonly Block[],
-    attached: readonly Block[],
+    detached: readonly PoolBlock[],
+    attached: readonly PoolBlock[],
   ): Promise<AdmitResult[]> {
     const attachedTxs = this.#removeConfirmedAndConflicts(attached);
     const last = attached.at(-1);
-    this.#setTip(last === undefined ? forkPoint : tipOf(last));
+    this.#setTip(last === undefined ? forkPoint : last.tip);
     this.#o.metrics.mempoolChainEvents.inc({ chain: this.chain, event: 'reorged' });
     const again: Uint8Array[] = [];
     for (const block of [...detached].reverse()) {
-      block.transactions.forEach((tx, i) => {
-        if (i === 0 || tx.inputs.some((input) => input.type === 'coinbase')) return;
-        if (!attachedTxs.has(hexKey(txId(tx)))) again.push(encodeTx(tx));
-      });
+      for (const tx of block.txs) if (!tx.coinbase && !attachedTxs.has(tx.key)) again.push(tx.encode());
     }
     const results = again.length === 0 ? [] : await this.admission.admit(again, 'reorg');
     const readmitted = results.filter((r) => r.ok).length;
@@ -219,23 +217,24 @@ export class Mempool {
   }
 
   /** Removes what `blocks` confirm or conflict with; returns the keys of every tx they hold. */
-  #removeConfirmedAndConflicts(blocks: readonly Block[]): Set<string> {
+  #removeConfirmedAndConflicts(blocks: readonly PoolBlock[]): Set<string> {
     const { metrics } = this.#o;
     const inBlocks = new Set<string>();
-    const spentByBlocks: string[] = [];
+    const consumedByBlocks: string[] = [];
     for (const block of blocks) {
-      for (const tx of block.transactions) {
-        inBlocks.add(hexKey(txId(tx)));
-        for (const input of tx.inputs)
-          if (input.type === 'spend') spentByBlocks.push(hexKey(computeSpentOutputId(input)));
+      for (const tx of block.txs) {
+        inBlocks.add(tx.key);
+        consumedByBlocks.push(...tx.consumes);
       }
     }
     let confirmed = 0;
     for (const key of inBlocks) if (this.pool.removeConfirmed(key) !== undefined) confirmed++;
+    // What a block spends or mints, a pending tx may not spend (or, a peg-in, mint) again.
     let conflicts = 0;
-    for (const out of spentByBlocks) {
+    for (const out of consumedByBlocks) {
       const spender = this.pool.spenderOf(out);
       if (spender !== undefined) conflicts += this.pool.removeWithDescendants(spender.key).length;
+      for (const minter of this.pool.parentsOf([out])) conflicts += this.pool.removeWithDescendants(minter).length;
     }
     if (confirmed > 0) metrics.mempoolTxRemoved.inc({ chain: this.chain, reason: RemovalReason.Confirmed }, confirmed);
     if (conflicts > 0) metrics.mempoolTxRemoved.inc({ chain: this.chain, reason: RemovalReason.Conflict }, conflicts);
@@ -250,9 +249,4 @@ export class Mempool {
       this.#o.metrics.mempoolTxRemoved.inc({ chain: this.chain, reason: RemovalReason.Expired }, expired.length);
     }
   }
-}
-
-/** The tip reference of a decoded block. */
-export function tipOf(block: Block): ChainTip {
-  return { height: Number(block.header.height), blockId: blockId(block.header) };
 }

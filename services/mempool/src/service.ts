@@ -27,7 +27,7 @@ import {
   startService,
 } from '@bystack/runtime';
 import { Redis } from 'ioredis';
-import { chainParamsOf, defaultEventsStream, type MempoolConfig, mempoolConfigSchema } from './config.ts';
+import { defaultEventsStream, type MempoolConfig, mempoolConfigSchema, servedChainOf } from './config.ts';
 import { ChainFollower, streamStart } from './follower.ts';
 import { TxGossip } from './gossip.ts';
 import { createMempoolService } from './grpc-service.ts';
@@ -58,7 +58,7 @@ function verifierOf(workers: number): SignatureVerifier {
 export async function buildMempool(ctx: ServiceContext<MempoolServiceConfig>): Promise<MempoolModules> {
   const config: MempoolConfig = ctx.config;
   const { log } = ctx;
-  const params = chainParamsOf(config.chain);
+  const { params, federationProgram } = servedChainOf(config.chain);
   const chain = params.chainId;
 
   const redis = new Redis(config.redisUrl, {
@@ -88,6 +88,7 @@ export async function buildMempool(ctx: ServiceContext<MempoolServiceConfig>): P
   const mempool = new Mempool({
     chain,
     params,
+    federationProgram,
     minFeeRate: BigInt(config.minFeeRate),
     limits: { maxTxs: config.maxPoolTxs, maxBytes: config.maxPoolBytes },
     utxos: hot,

@@ -19,7 +19,7 @@ import {
   type UtxoEntry,
   type UtxoView,
 } from '@bystack/protocol';
-import type { BlockCommit, Logger, TieredStore, UtxoRecord } from '@bystack/runtime';
+import { type BlockCommit, type Logger, type TieredStore, utxoEntryOf, utxoRecordOf } from '@bystack/runtime';
 import { BlockIndex, type IndexHeader, type IndexNode } from './block-index.ts';
 import { hex, sameBytes, unhex } from './bytes.ts';
 import { isBlockVerdict, rejectionOf, ValidatorError, ValidatorErrorCode } from './errors.ts';
@@ -598,7 +598,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     const records = ids.length > 0 ? await this.store.durable.getUtxos(this.chainId, ids) : [];
     const view = new Map<string, UtxoEntry>();
     records.forEach((r, i) => {
-      if (r) view.set(hex(ids[i]!), entryOf(r));
+      if (r) view.set(hex(ids[i]!), utxoEntryOf(r));
     });
     const changes = this.connectChanges({ get: (outputId) => view.get(hex(outputId)) }, d.block, d.entries);
     return this.commitOf(node, d.bytes, d.entries, changes.spent, changes.created);
@@ -617,7 +617,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
       blockBytes: bytes,
       txIds: entries.map((e) => e.txId),
       spent: spent.map((c) => c.outputId),
-      created: created.map((c) => recordOf(c, node.height)),
+      created: created.map((c) => utxoRecordOf(c, node.height)),
     };
   }
 
@@ -715,32 +715,4 @@ function invalidAncestor(key: string, ancestorKey: string): ValidatorError {
     `block ${key} descends from invalid block ${ancestorKey}`,
     { ancestor: ancestorKey },
   );
-}
-
-/** A stored UTXO as the protocol's stage 2 reads it. */
-function entryOf(r: UtxoRecord): UtxoEntry {
-  const kind = r.crossChain ? 'crossChain' : r.vote ? 'vote' : r.coinbase ? 'coinbase' : 'normal';
-  return {
-    kind,
-    height: BigInt(r.height),
-    assetId: r.assetId,
-    amount: r.amount,
-    controlProgram: r.controlProgram,
-    vote: r.vote,
-  };
-}
-
-/** A created UTXO as the store files it. */
-function recordOf(c: UtxoChange, height: number): UtxoRecord {
-  const { kind, assetId, amount, controlProgram, vote } = c.entry;
-  return {
-    outputId: c.outputId,
-    assetId,
-    amount,
-    controlProgram,
-    height,
-    coinbase: kind === 'coinbase',
-    ...(kind === 'vote' ? { vote } : {}),
-    ...(kind === 'crossChain' ? { crossChain: true } : {}),
-  };
 }

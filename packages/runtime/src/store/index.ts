@@ -26,3 +26,4 @@ export {
   type TieredStoreOptions,
 } from './tiered.ts';
 export type * from './types.ts';
+export { utxoEntryOf, utxoRecordOf } from './utxo-entry.ts';
