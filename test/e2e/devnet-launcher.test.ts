@@ -8,7 +8,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { chainConfig, type DevnetEndpoints, NodeClient, readEndpoints } from '@bystack/cli';
+import { chainConfig, DEVNET_NATS_MAX_PAYLOAD, type DevnetEndpoints, NodeClient, readEndpoints } from '@bystack/cli';
+import { createNatsBus } from '@bystack/runtime';
 import { blockIdAt, REPO, tempDir, waitFor } from './support.ts';
 
 const START = path.join(REPO, 'scripts', 'start.ts');
@@ -77,6 +78,10 @@ test('npm start: endpoints, blocks as they come, one launcher per data dir, Ctrl
   assert.ok(endpoints, 'endpoints.json written');
   const running = pids(endpoints);
   assert.equal(running.length, 3);
+  // Blocks of 5,000 transfers (1.3 MB) must fit one NATS message.
+  const bus = await createNatsBus({ servers: endpoints.nodes[0]!.nats, name: 'launcher-test' });
+  assert.equal(bus.connection.info?.max_payload, DEVNET_NATS_MAX_PAYLOAD);
+  await bus.close();
   assert.ok(running.every(alive));
 
   const second = launch(['--data-dir', dataDir]);

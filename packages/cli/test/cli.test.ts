@@ -144,6 +144,7 @@ describe('endpoints and devnet config', () => {
   test('nats config: own JetStream domain, leafnode listener or remote', () => {
     const hub = natsConfigText({ nodeId: 'n0', port: 1, storeDir: '/s', logFile: '/l', leafListenPort: 2 });
     assert.match(hub, /domain: "n0"/);
+    assert.match(hub, /\nmax_payload: 8388608\n/);
     assert.match(hub, /leafnodes \{\n {2}listen: "127\.0\.0\.1:2"/);
     const leaf = natsConfigText({ nodeId: 'n1', port: 3, storeDir: '/s', logFile: '/l', leafRemote: '127.0.0.1:9' });
     assert.match(leaf, /domain: "n1"/);

@@ -19,5 +19,5 @@ export {
   serviceEntry,
   startDevnet,
 } from './launcher.ts';
-export { type NatsNodeConfig, natsConfigText } from './nats-config.ts';
+export { DEVNET_NATS_MAX_PAYLOAD, type NatsNodeConfig, natsConfigText } from './nats-config.ts';
 export { ServiceProcess, type ServiceProcessOptions } from './service-process.ts';

@@ -1,7 +1,12 @@
 // The nats-server configuration of one devnet node: JetStream under the node's data dir, in a
 // JetStream domain of its own (the node id), so that node-local streams never clash across the
 // leafnode links; node 0 listens for leafnodes, the other nodes connect to it as leafnode remotes.
-// Core NATS subjects (`bystack.<chain>.net.*`) then flow between all nodes.
+// Core NATS subjects (`bystack.<chain>.net.*`) then flow between all nodes. The largest message is
+// raised from the server's 1 MiB default to 8 MiB: a 5,000-transfer block is 1.3 MB, and blocks
+// travel whole on net.block, in sync replies and in committed events.
+
+/** max_payload of a devnet node's nats-server, bytes. */
+export const DEVNET_NATS_MAX_PAYLOAD = 8 * 1024 * 1024;
 
 export type NatsNodeConfig = {
   readonly nodeId: string;
@@ -28,6 +33,7 @@ export function natsConfigText(c: NatsNodeConfig): string {
     `server_name: ${q(`bystack-${c.nodeId}`)}`,
     `listen: ${q(`127.0.0.1:${c.port}`)}`,
     `log_file: ${q(c.logFile)}`,
+    `max_payload: ${DEVNET_NATS_MAX_PAYLOAD}`,
     `jetstream {`,
     `  store_dir: ${q(c.storeDir)}`,
     `  domain: ${q(c.nodeId)}`,
