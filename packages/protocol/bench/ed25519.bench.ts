@@ -9,6 +9,7 @@ import {
   createSignatureVerifier,
   createSignatureVerifierPool,
   type Ed25519SignatureSet,
+  ed25519InnerSignNoble,
   ed25519PublicKeyFromSeed,
   ed25519Sign,
   ed25519Verify,
@@ -16,6 +17,7 @@ import {
   ed25519VerifyOpenSsl,
   xprvChild,
   xprvSign,
+  xprvToExpandedPrivateKey,
   xprvToXPub,
   xpubChild,
 } from '../src/keys/index.ts';
@@ -117,13 +119,16 @@ const message = new Uint8Array(32).fill(2);
 const root = createRootXPrv(seed);
 const signRate = (await measure('ed25519Sign', () => ed25519Sign(seed, message))).opsPerSec;
 const xprvSignRate = (await measure('xprvSign', () => xprvSign(root, message))).opsPerSec;
+const expanded = xprvToExpandedPrivateKey(root);
+const nobleInnerRate = (await measure('noble inner sign', () => ed25519InnerSignNoble(expanded, message))).opsPerSec;
 report('sign node:crypto (ed25519Sign, RFC 8032 seed)', signRate, 'signatures/s');
 report(
-  'sign chainkd (xprvSign, expanded key on @noble/curves)',
+  'sign chainkd (xprvSign, expanded key on libsodium)',
   xprvSignRate,
   'signatures/s',
-  ratio(xprvSignRate, signRate),
+  `${ratio(xprvSignRate, signRate)} of node:crypto, ${ratio(xprvSignRate, nobleInnerRate)} of @noble/curves`,
 );
+report('sign expanded key on @noble/curves (ed25519InnerSignNoble)', nobleInnerRate, 'signatures/s');
 
 // chainkd derivation.
 const selector = Uint8Array.of(1, 0, 0, 0);

@@ -6,8 +6,9 @@
 import { concatBytes } from '@noble/curves/utils.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha512 } from '@noble/hashes/sha2.js';
-import { ed25519Verify } from './ed25519.ts';
-import { decodePoint, ed25519InnerSign, multiplyBase, multiplyBaseVartime, scalarFromBytes } from './ed25519-noble.ts';
+import { ed25519InnerSign, ed25519Verify } from './ed25519.ts';
+import { decodePoint, multiplyBaseVartime, scalarFromBytes } from './ed25519-noble.ts';
+import { ed25519BaseMultiply } from './ed25519-sodium.ts';
 import { KeysError } from './errors.ts';
 
 /** 64 bytes: scalar || chain code. */
@@ -57,7 +58,7 @@ export function createRootXPrv(seed: Uint8Array): XPrv {
 
 export function xprvToXPub(xprv: XPrv): XPub {
   checkXPrv(xprv);
-  return concatBytes(multiplyBase(scalarFromBytes(xprv.subarray(0, 32))).toBytes(), xprv.subarray(32, 64));
+  return concatBytes(ed25519BaseMultiply(scalarFromBytes(xprv.subarray(0, 32))), xprv.subarray(32, 64));
 }
 
 /** The Ed25519 public key of an xpub: its first 32 bytes (a copy). */

@@ -1,5 +1,6 @@
 // Ed25519 on @noble/curves point math: the reference path of the chain's verification rule (see
-// ed25519-rules.ts), and signing with an expanded private key, which node:crypto cannot do.
+// ed25519-rules.ts), and the reference for signing with an expanded private key (the fast one is
+// ed25519InnerSign in ed25519.ts, on libsodium).
 // Follows Bytom v1.1.1 `crypto/ed25519/ed25519.go` (Verify) and
 // `crypto/ed25519/chainkd/expanded_key.go` (Ed25519InnerSign).
 import { ed25519 } from '@noble/curves/ed25519.js';
@@ -50,17 +51,18 @@ export function ed25519VerifyNoble(publicKey: Uint8Array, message: Uint8Array, s
   return equalBytes(check.toBytes(), r);
 }
 
-/**
- * Signs with a 64-byte expanded key: a scalar (used as is, not clamped or hashed) and a 32-byte
- * nonce prefix. For an RFC 8032 key expanded by SHA-512 and clamping this equals plain Ed25519
- * signing; chainkd uses it with its own expansion (chainkd.ts).
- */
-export function ed25519InnerSign(expandedKey: Uint8Array, message: Uint8Array): Uint8Array {
+/** Throws unless `expandedKey` is 64 bytes with a scalar below 2^255. */
+export function checkExpandedKey(expandedKey: Uint8Array): void {
   if (expandedKey.length !== ED25519_EXPANDED_KEY_SIZE) {
     throw new KeysError('BAD_LENGTH', `expanded key must be 64 bytes, got ${expandedKey.length}`);
   }
   // ref10's base-point multiplication is only defined for scalars below 2^255.
   if (expandedKey[31]! >= 0x80) throw new KeysError('BAD_SCALAR', 'expanded key scalar has its top bit set');
+}
+
+/** The reference of `ed25519InnerSign` (ed25519.ts), on noble's point math. */
+export function ed25519InnerSignNoble(expandedKey: Uint8Array, message: Uint8Array): Uint8Array {
+  checkExpandedKey(expandedKey);
   const a = scalarFromBytes(expandedKey.subarray(0, 32));
   const publicKey = multiplyBase(a).toBytes();
   const nonce = scalarFromBytes(sha512(concatBytes(expandedKey.subarray(32, 64), message)));

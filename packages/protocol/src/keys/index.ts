@@ -6,12 +6,13 @@ export * from './chainkd.ts';
 export * from './derivation-path.ts';
 export {
   ED25519_SEED_SIZE,
+  ed25519InnerSign,
   ed25519PublicKeyFromSeed,
   ed25519Sign,
   ed25519Verify,
   ed25519VerifyOpenSsl,
 } from './ed25519.ts';
-export { ED25519_EXPANDED_KEY_SIZE, ed25519InnerSign, ed25519VerifyNoble } from './ed25519-noble.ts';
+export { ED25519_EXPANDED_KEY_SIZE, ed25519InnerSignNoble, ed25519VerifyNoble } from './ed25519-noble.ts';
 export { ED25519_ORDER, ED25519_PUBLIC_KEY_SIZE, ED25519_SIGNATURE_SIZE } from './ed25519-rules.ts';
 export * from './errors.ts';
 export * from './program-hash.ts';

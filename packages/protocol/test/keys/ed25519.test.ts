@@ -8,12 +8,13 @@ import { gunzipSync } from 'node:zlib';
 import {
   ED25519_ORDER,
   ed25519InnerSign,
+  ed25519InnerSignNoble,
   ed25519PublicKeyFromSeed,
   ed25519Sign,
   isProtocolError,
 } from '@bystack/protocol';
 import { ED25519_TORSION_SUBGROUP } from '@noble/curves/ed25519.js';
-import { bytesToNumberLE, concatBytes } from '@noble/curves/utils.js';
+import { bytesToNumberLE, concatBytes, numberToBytesLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import fc from 'fast-check';
 import { ed25519VerifyLibsodium } from '../../src/keys/ed25519-sodium.ts';
@@ -58,6 +59,7 @@ test('golden vectors (upstream crypto/ed25519/testdata/sign.input.gz, ed25519_te
     assert.deepEqual(ed25519PublicKeyFromSeed(seed), publicKey);
     assert.deepEqual(ed25519Sign(seed, message), signature);
     assert.deepEqual(ed25519InnerSign(expandSeed(seed), message), signature);
+    assert.deepEqual(ed25519InnerSignNoble(expandSeed(seed), message), signature);
     assert.equal(allPathsVerify(publicKey, message, signature), true);
   }
 });
@@ -241,5 +243,27 @@ test('property: arbitrary keys, R and S give the same verdict on every path', ()
       },
     ),
     { numRuns: 150 },
+  );
+});
+
+test('property: expanded-key signing on libsodium gives the noble bytes (scalars 0, below and above L, up to 2^255)', () => {
+  const scalarArb = fc.oneof(
+    fc.constantFrom(
+      0n,
+      1n,
+      ED25519_ORDER - 1n,
+      ED25519_ORDER,
+      ED25519_ORDER + 1n,
+      2n * ED25519_ORDER,
+      (1n << 255n) - 1n,
+    ),
+    fc.bigInt({ min: 0n, max: (1n << 255n) - 1n }),
+  );
+  fc.assert(
+    fc.property(scalarArb, fc.uint8Array({ minLength: 32, maxLength: 32 }), messageArb, (a, prefix, message) => {
+      const key = concatBytes(numberToBytesLE(a, 32), prefix);
+      assert.deepEqual(ed25519InnerSign(key, message), ed25519InnerSignNoble(key, message));
+    }),
+    { numRuns: 200 },
   );
 });
