@@ -14,7 +14,13 @@ import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { mempoolV1 } from '@bystack/proto';
-import { createSignatureVerifierPool, mainDevnetParams, type Tx } from '@bystack/protocol';
+import {
+  createSignatureVerifierPool,
+  ed25519PublicKeyFromSeed,
+  ed25519Sign,
+  mainDevnetParams,
+  type Tx,
+} from '@bystack/protocol';
 import { createGrpcClient, createLogger, createMetrics, createRedisHotTier } from '@bystack/runtime';
 import { ratio, report, startNats, startRedis } from '@bystack/testing';
 import { Redis } from 'ioredis';
@@ -57,6 +63,12 @@ try {
   // Baseline: admission in this process, batches of BATCH, no gRPC.
   const workers = Math.max(1, availableParallelism() - 1);
   const verifier = createSignatureVerifierPool({ workers });
+  // Start the threads (each loads the protocol package) before the clock runs.
+  const warmup = ed25519Sign(new Uint8Array(32), new Uint8Array(32));
+  const warmupKey = ed25519PublicKeyFromSeed(new Uint8Array(32));
+  await verifier.verifyAll(
+    Array.from({ length: 64 }, () => ({ publicKey: warmupKey, message: new Uint8Array(32), signature: warmup })),
+  );
   const metrics = createMetrics({ service: 'bench', processMetrics: false });
   const local = new Mempool({
     chain: 'main',
