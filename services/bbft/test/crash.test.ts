@@ -2,7 +2,8 @@
 // BYSTACK_BBFT_TEST_CRASH_AFTER_PERSIST=own: after the record is on disk, before the signature
 // exists) and restarted does not sign a second block at that height: a different block offered at
 // that height afterwards is refused by the guard, and no signature of it ever leaves the process.
-// Real nats-server, real LMDB, a real process, and a real gRPC validator with protocol validation.
+// Real nats-server and redis-server, real LMDB, and real processes: the producer, and the node's
+// validator and mempool on the side chain.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +14,6 @@ import {
   assembleSideBlock,
   createProducerSchedule,
   createSideCoinbase,
-  createSideDevnetGenesis,
   devnetProducerXPrv,
   encodeSideBlock,
   nextProducerTurnStart,
@@ -24,39 +24,39 @@ import {
   xprvToXPub,
 } from '@bystack/protocol';
 import { createLmdbStore, subject } from '@bystack/runtime';
-import { startNats, type TestServer } from '@bystack/testing';
+import { startNats, startRedis, type TestServer } from '@bystack/testing';
 import { StoreSignerGuard, signerKeyspace } from '../src/signer-guard.ts';
 import { NetObserver, ProducerProcess, waitFor, within } from './support/network.ts';
-import { MemorySideChain, type SideChainServer, startSideChainServer } from './support/side-chain.ts';
+import { SideNode } from './support/side-node.ts';
 
 const params = sideDevnetParams;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('a producer killed right after persisting a signature', { timeout: 60_000 }, () => {
   let nats: TestServer;
-  let server: SideChainServer;
+  let redis: TestServer;
+  let node: SideNode;
   let observer: NetObserver;
   let dataDir: string;
   let victim: ProducerProcess;
 
   before(async () => {
-    nats = await startNats();
-    server = await startSideChainServer(new MemorySideChain(params, createSideDevnetGenesis(params)));
-    observer = await NetObserver.start(nats.url, params.chainId);
+    [nats, redis] = await Promise.all([startNats(), startRedis()]);
     dataDir = mkdtempSync(path.join(tmpdir(), 'bbft-crash-'));
+    node = await SideNode.start({ natsUrl: nats.url, redisUrl: redis.url, dataDir });
+    observer = await NetObserver.start(nats.url, params.chainId);
   });
 
   after(async () => {
     await victim?.kill();
     await observer?.close();
-    await server?.stop();
-    await nats?.stop();
+    await node?.stop();
+    await Promise.all([nats?.stop(), redis?.stop()]);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('does not sign a second block at that height after a restart', async () => {
-    const chain = server.chain;
-    const round = chain.roundAfter(chain.genesis.key);
+    const round = await node.roundAfter(node.genesis.id);
     const schedule = createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs);
     // The producer whose turn begins soonest, leaving it time to start.
     const soon = BigInt(Date.now() + 2_500);
@@ -66,7 +66,7 @@ describe('a producer killed right after persisting a signature', { timeout: 60_0
     victim = new ProducerProcess({
       index: next.order,
       natsUrl: nats.url,
-      validatorAddr: server.address,
+      validatorAddr: node.validator.address,
       dataDir,
     });
     await victim.start({ BYSTACK_BBFT_TEST_CRASH_AFTER_PERSIST: 'own' });
@@ -85,7 +85,8 @@ describe('a producer killed right after persisting a signature', { timeout: 60_0
     assert.ok(record, 'a signer record is on disk');
     assert.equal(record.height, 1n);
     const x = hex(record.id);
-    assert.ok(chain.blocks.has(x), 'the recorded block is the one the validator validated');
+    // The validator checked the block before the signature (check_only); it files blocks once signed.
+    assert.equal(await node.block(record.id), undefined, 'the block was never filed: it was never signed');
     assert.equal(observer.signatures.filter((s) => s.producer === victim.key).length, 0, 'no signature left');
     assert.equal(observer.blocks.filter((b) => b.key === x).length, 0, 'the block was never announced');
 
@@ -100,7 +101,7 @@ describe('a producer killed right after persisting a signature', { timeout: 60_0
     const otherXPrv = devnetProducerXPrv(other);
     const ts = schedule.startMs + BigInt(other) * schedule.turnMs;
     const y = assembleSideBlock({
-      parentId: chain.genesis.id,
+      parentId: node.genesis.id,
       height: 1n,
       timestampMs: ts,
       coinbase: createSideCoinbase(1n, new Uint8Array([0x51]), round.payouts),
@@ -115,7 +116,7 @@ describe('a producer killed right after persisting a signature', { timeout: 60_0
     });
 
     await waitFor('the victim to refuse block Y', async () => (await victim.status()).signaturesRefused >= 1n);
-    assert.ok(chain.blocks.has(hex(yId)), 'Y is valid: the validator filed it');
+    assert.ok(await node.block(yId), 'Y is valid: the validator filed it');
     const victimAtHeight1 = observer.signatures.filter((s) => s.producer === victim.key && s.height === 1n);
     assert.deepEqual(
       victimAtHeight1.filter((s) => s.blockKey !== x),

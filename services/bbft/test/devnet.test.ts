@@ -1,9 +1,11 @@
 // Four producer processes (the side devnet's N=4 keys, one bbft process each, sharing one node's data
-// dir and validator) on a real nats-server, with the node's validator and mempool served over real
-// gRPC by an in-memory chain that runs the protocol's side-chain validation. One scenario in steps:
-//   1. all four: blocks in 500 ms slots, with the mempool's transactions, become irreversible;
+// dir, validator and mempool) on a real nats-server and redis-server, with the node's validator and
+// mempool as real processes on the side chain. One scenario in steps:
+//   1. all four: blocks in 500 ms slots, with the mempool's transactions (federation peg-ins), become
+//      irreversible, at the producers and at the validator (signatures it takes from net.sig);
 //   2. one producer stopped: blocks keep becoming irreversible (3 of 4 signatures);
-//   3. a block with an invalid transaction (its producer's slot and signature): no honest signature;
+//   3. a block with an invalid transaction (its producer's slot and signature): the validator rejects
+//      it with a typed code, no honest producer signs it, it never becomes irreversible;
 //   4. two stopped: blocks are made but none becomes irreversible, until one producer returns;
 //   5. a producer with the test-only double-sign switch: the others detect it, the evidence is
 //      visible through gRPC, and its conflicting blocks get no honest signature.
@@ -15,78 +17,89 @@ import { after, before, describe, it } from 'node:test';
 import { chainV1 } from '@bystack/proto';
 import {
   assembleSideBlock,
+  createDevnetPegIn,
   createProducerSchedule,
   createSideCoinbase,
-  createSideDevnetGenesis,
   decodeDoubleSignEvidence,
+  devnetControlProgram,
   devnetProducerXPrv,
+  devnetXPrv,
   encodeSideBlock,
   producerSlotAt,
+  sha3,
   sideBlockId,
   sideDevnetParams,
   verifyDoubleSignEvidence,
   witnessWith,
   xprvSign,
+  xprvToXPub,
 } from '@bystack/protocol';
-import { subject } from '@bystack/runtime';
-import { startNats, type TestServer } from '@bystack/testing';
+import { isRpcError, subject } from '@bystack/runtime';
+import { startNats, startRedis, type TestServer } from '@bystack/testing';
 import { producerVerify } from '../src/bbft.ts';
 import { NetObserver, ProducerProcess, waitFor } from './support/network.ts';
-import {
-  MemorySideChain,
-  pegInTx,
-  type SideChainServer,
-  type StoredBlock,
-  startSideChainServer,
-} from './support/side-chain.ts';
+import { type HeldBlock, SideNode } from './support/side-node.ts';
 
 const params = sideDevnetParams;
 const INTERVAL = params.consensus.blockIntervalMs;
 const POOL = 12;
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+const RECIPIENT = devnetControlProgram(xprvToXPub(devnetXPrv('recipient', 0)));
+/** A federation peg-in of main-chain output `n` (forged when `signedBy` is another key). */
+const pegIn = (n: number, signedBy?: Uint8Array) =>
+  createDevnetPegIn({
+    sourceId: sha3(new TextEncoder().encode(`bbft devnet peg-in ${n}`)),
+    amount: 1_000_000_000n,
+    fee: 10_000_000n,
+    controlProgram: RECIPIENT,
+    signedBy,
+  });
 
 describe('four BBFT producers on the side devnet', { timeout: 120_000 }, () => {
   let nats: TestServer;
-  let server: SideChainServer;
-  let chain: MemorySideChain;
+  let redis: TestServer;
+  let node: SideNode;
   let observer: NetObserver;
   let dataDir: string;
   let producers: ProducerProcess[];
   const honest = () => producers.filter((p) => p.index !== 3);
 
-  const ownerOf = (b: StoredBlock): number => {
-    const round = chain.roundAfter(b.parentKey);
-    const schedule = createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs);
-    return producerSlotAt(schedule, b.block.header.timestamp).producer.order;
-  };
-  /** P0's view of the last irreversible block, as the chain holds it. */
-  const irreversibleOf = async (p: ProducerProcess): Promise<StoredBlock> => {
+  /** A producer's view of the last irreversible block, as the validator holds it. */
+  const irreversibleOf = async (p: ProducerProcess): Promise<HeldBlock> => {
     const s = await p.status();
-    const b = chain.blocks.get(hex(s.irreversible!.blockId));
+    const b = await node.block(s.irreversible!.blockId);
     assert.ok(b, 'the irreversible block is one the validator holds');
     return b;
   };
 
   before(async () => {
-    nats = await startNats();
-    chain = new MemorySideChain(params, createSideDevnetGenesis(params));
-    chain.addToPool(Array.from({ length: POOL }, (_, i) => pegInTx(i)));
-    server = await startSideChainServer(chain);
-    observer = await NetObserver.start(nats.url, params.chainId);
+    [nats, redis] = await Promise.all([startNats(), startRedis()]);
     dataDir = mkdtempSync(path.join(tmpdir(), 'bbft-devnet-'));
+    node = await SideNode.start({ natsUrl: nats.url, redisUrl: redis.url, dataDir });
+    await node.submitTxs(Array.from({ length: POOL }, (_, i) => pegIn(i)));
+    observer = await NetObserver.start(nats.url, params.chainId);
     producers = [0, 1, 2, 3].map(
-      (index) => new ProducerProcess({ index, natsUrl: nats.url, validatorAddr: server.address, dataDir }),
+      (index) =>
+        new ProducerProcess({
+          index,
+          natsUrl: nats.url,
+          validatorAddr: node.validator.address,
+          mempoolAddr: node.mempool.address,
+          dataDir,
+        }),
     );
     await Promise.all(producers.map((p) => p.start()));
   });
 
   after(async () => {
-    if (process.env.BBFT_TEST_DUMP)
+    if (process.env.BBFT_TEST_DUMP) {
       for (const p of producers ?? []) console.log(`--- producer ${p.index}\n${p.output}`);
+      console.log(`--- validator\n${node?.validator.output}\n--- mempool\n${node?.mempool.output}`);
+    }
     await Promise.all((producers ?? []).map((p) => p.kill()));
     await observer?.close();
-    await server?.stop();
-    await nats?.stop();
+    await node?.stop();
+    await Promise.all([nats?.stop(), redis?.stop()]);
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -95,28 +108,22 @@ describe('four BBFT producers on the side devnet', { timeout: 120_000 }, () => {
       'six irreversible blocks from two producers',
       async () => {
         const b = await irreversibleOf(producers[0]!);
-        const owners = new Set(
-          chain
-            .mainChain()
-            .filter((x) => x.height > 0n && x.height <= b.height)
-            .map(ownerOf),
-        );
-        return b.height >= 6n && owners.size >= 2 ? b : undefined;
+        if (b.height < 6n) return undefined;
+        const upTo = (await node.mainChain()).filter((x) => x.height > 0n && x.height <= b.height);
+        const owners = new Set(await Promise.all(upTo.map((x) => node.ownerOf(x))));
+        return owners.size >= 2 ? b : undefined;
       },
       20_000,
     );
-    const blocks = chain.mainChain().slice(1);
+    const blocks = (await node.mainChain()).slice(1);
+    const owners = await Promise.all(blocks.map((b) => node.ownerOf(b)));
     let consecutive = 0;
     for (let i = 0; i < blocks.length; i++) {
       const b = blocks[i]!;
-      assert.equal(
-        (b.block.header.timestamp - chain.genesis.block.header.timestamp) % INTERVAL,
-        0n,
-        'on the slot grid',
-      );
-      const prev = i === 0 ? chain.genesis : blocks[i - 1]!;
+      assert.equal((b.block.header.timestamp - node.genesis.block.header.timestamp) % INTERVAL, 0n, 'on the slot grid');
+      const prev = i === 0 ? node.genesis : blocks[i - 1]!;
       assert.ok(b.block.header.timestamp >= prev.block.header.timestamp + INTERVAL);
-      if (i > 0 && ownerOf(b) === ownerOf(prev)) {
+      if (i > 0 && owners[i] === owners[i - 1]) {
         assert.equal(b.block.header.timestamp - prev.block.header.timestamp, INTERVAL, 'one block per 500 ms slot');
         consecutive++;
       }
@@ -126,6 +133,14 @@ describe('four BBFT producers on the side devnet', { timeout: 120_000 }, () => {
       .filter((b) => b.height <= final.height)
       .reduce((n, b) => n + b.block.transactions.length - 1, 0);
     assert.equal(included, POOL, 'every pooled transaction is in an irreversible block');
+    await waitFor('the mempool to let the confirmed transactions go', async () => {
+      return (await node.pool.getPoolInfo({ chain: node.chainRef })).txCount === 0;
+    });
+    // The validator took the signatures from net.sig: it holds the block irreversible too.
+    await waitFor(
+      'the validator to hold it irreversible',
+      async () => (await node.irreversible()).height >= final.height,
+    );
     // More than 2/3 of the producers signed it (the observer may see the last signature a moment later).
     await waitFor('its signatures on net.sig', () => observer.signersOf(final.key).size >= 3);
     const statuses = await Promise.all(producers.map((p) => p.status()));
@@ -166,9 +181,9 @@ describe('four BBFT producers on the side devnet', { timeout: 120_000 }, () => {
     const rejectedBefore = await Promise.all(honest().map(async (p) => (await p.status()).blocksRejected));
     const { parent, ts, round } = await waitFor(
       'a slot of producer 3',
-      () => {
-        const parent = chain.tip;
-        const round = chain.roundAfter(parent.key);
+      async () => {
+        const parent = await node.tip();
+        const round = await node.roundAfter(parent.id);
         const schedule = createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs);
         const slot = producerSlotAt(schedule, BigInt(Date.now()));
         const ts = slot.slotStartMs;
@@ -186,40 +201,43 @@ describe('four BBFT producers on the side devnet', { timeout: 120_000 }, () => {
       height: parent.height + 1n,
       timestampMs: ts,
       coinbase: createSideCoinbase(parent.height + 1n, new Uint8Array([0x51]), round.payouts),
-      txs: [pegInTx(1000, devnetProducerXPrv(2))],
+      txs: [pegIn(1000, devnetProducerXPrv(2))],
     });
     const badId = sideBlockId(bad.header);
     const witness = witnessWith(4, 3, xprvSign(forger, badId));
+    const badBytes = Buffer.from(encodeSideBlock({ ...bad, header: { ...bad.header, witness } }));
     observer.bus.publish(subject(params.chainId, 'net', 'block'), chainV1.BlockAnnounce, {
-      block: { bytes: Buffer.from(encodeSideBlock({ ...bad, header: { ...bad.header, witness } })) },
+      block: { bytes: badBytes },
       originNode: 'test',
     });
     await waitFor('every honest producer to reject it', async () => {
       const now = await Promise.all(honest().map(async (p) => (await p.status()).blocksRejected));
       return now.every((n, i) => n > rejectedBefore[i]!);
     });
-    assert.ok(
-      chain.rejections.some((r) => r.key === hex(badId)),
-      'the validator refused it',
+    await assert.rejects(
+      node.chain.submitBlock({ chain: node.chainRef, block: { bytes: badBytes } }),
+      (err: unknown) => isRpcError(err) && err.code === 'BAD_SIGNATURE',
+      'the validator refuses it with a typed code',
     );
     assert.deepEqual([...observer.signersOf(hex(badId))], [], 'nobody signed it');
     const final = await waitFor('finality past its height', async () => {
       const b = await irreversibleOf(producers[0]!);
       return b.height > bad.header.height ? b : undefined;
     });
-    assert.equal(chain.blocks.has(hex(badId)), false);
-    assert.notEqual(hex(chain.atHeight(bad.header.height)!.id), hex(badId));
+    assert.equal(await node.block(badId), undefined, 'the validator never filed it');
+    assert.notEqual((await node.atHeight(bad.header.height))!.key, hex(badId));
     assert.ok(final.height > bad.header.height);
   });
 
   it('makes no block irreversible with two producers stopped, until one returns', async () => {
     await producers[2]!.stop();
     const stoppedAt = BigInt(Date.now());
-    const madeAfter = () => chain.mainChain().filter((b) => b.block.header.timestamp > stoppedAt);
-    await waitFor('three blocks made by the two producers left', () => madeAfter().length >= 3, 20_000);
+    const madeAfter = async () => (await node.mainChain()).filter((b) => b.block.header.timestamp > stoppedAt);
+    await waitFor('three blocks made by the two producers left', async () => (await madeAfter()).length >= 3, 20_000);
     const stalled = await irreversibleOf(producers[0]!);
     assert.ok(stalled.block.header.timestamp <= stoppedAt, 'no block made after the stop is irreversible');
-    assert.ok(madeAfter().every((b) => observer.signersOf(b.key).size <= 2));
+    assert.ok((await madeAfter()).every((b) => observer.signersOf(b.key).size <= 2));
+    assert.ok((await node.irreversible()).block.header.timestamp <= stoppedAt, 'nor at the validator');
 
     await producers[2]!.start();
     const restartedAt = BigInt(Date.now());
@@ -248,7 +266,12 @@ describe('four BBFT producers on the side devnet', { timeout: 120_000 }, () => {
     assert.ok(record);
     assert.equal(hex(record.producerXpub), faulty.key);
     const evidence = decodeDoubleSignEvidence(record.evidence);
-    const heightOf = (id: Uint8Array) => chain.blocks.get(hex(id))?.height;
+    const heights = new Map<string, bigint>();
+    for (const { blockId } of [evidence.first, evidence.second]) {
+      const b = await node.block(blockId);
+      if (b) heights.set(b.key, b.height);
+    }
+    const heightOf = (id: Uint8Array) => heights.get(hex(id));
     assert.equal(verifyDoubleSignEvidence(evidence, producerVerify, heightOf), true, 'the evidence proves it');
 
     // The block of the pair announced second is the conflicting one: no honest producer signs it.

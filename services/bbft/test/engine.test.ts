@@ -1,5 +1,6 @@
 // The Bbft engine in process, as the composition root wires it (real NATS, the gRPC clients of the
-// test validator, the LMDB signer guard), with the test playing the other producers: a block that
+// node's validator and mempool, real processes on the side chain, the LMDB signer guard), with the
+// test playing the other producers: a block that
 // arrives without its producer's signature waits for it on net.sig and is then signed; evidence
 // received on net.evidence is verified and kept, and the double signer's block at that height is
 // rejected. The engine's clock sits in another producer's slot, so it never produces itself.
@@ -34,7 +35,7 @@ import {
   type NatsBus,
   subject,
 } from '@bystack/runtime';
-import { startNats, type TestServer } from '@bystack/testing';
+import { startNats, startRedis, type TestServer } from '@bystack/testing';
 import { Bbft } from '../src/bbft.ts';
 import {
   createMempoolClient,
@@ -48,7 +49,7 @@ import { NatsBbftNetwork } from '../src/network.ts';
 import { Signer } from '../src/signer.ts';
 import { StoreSignerGuard, signerKeyspace } from '../src/signer-guard.ts';
 import { NetObserver, waitFor } from './support/network.ts';
-import { MemorySideChain, type SideChainServer, startSideChainServer } from './support/side-chain.ts';
+import { SideNode } from './support/side-node.ts';
 
 const params = sideDevnetParams;
 const genesis = createSideDevnetGenesis(params);
@@ -57,7 +58,8 @@ const keys = [0, 1, 2, 3].map(devnetProducerXPrv);
 
 describe('the Bbft engine', { timeout: 30_000 }, () => {
   let nats: TestServer;
-  let server: SideChainServer;
+  let redis: TestServer;
+  let node: SideNode;
   let observer: NetObserver;
   let bus: NatsBus;
   let store: DurableStore;
@@ -80,28 +82,30 @@ describe('the Bbft engine', { timeout: 30_000 }, () => {
       ),
       txs: [],
     });
-  const announce = (block: SideBlock, signedBy?: number) => {
+  const signed = (block: SideBlock, signedBy?: number): Buffer => {
     const id = sideBlockId(block.header);
     const witness = signedBy === undefined ? [] : witnessWith(4, signedBy, xprvSign(keys[signedBy]!, id));
+    return Buffer.from(encodeSideBlock({ ...block, header: { ...block.header, witness } }));
+  };
+  const announce = (block: SideBlock, signedBy?: number) => {
     observer.bus.publish(subject(params.chainId, 'net', 'block'), chainV1.BlockAnnounce, {
-      block: { bytes: Buffer.from(encodeSideBlock({ ...block, header: { ...block.header, witness } })) },
+      block: { bytes: signed(block, signedBy) },
       originNode: 'test',
     });
   };
 
   before(async () => {
-    nats = await startNats();
-    const chain = new MemorySideChain(params, genesis);
-    server = await startSideChainServer(chain);
-    const round = chain.roundAfter(chain.genesis.key);
+    [nats, redis] = await Promise.all([startNats(), startRedis()]);
+    dir = mkdtempSync(path.join(tmpdir(), 'bbft-engine-'));
+    node = await SideNode.start({ natsUrl: nats.url, redisUrl: redis.url, dataDir: dir });
+    const round = await node.roundAfter(node.genesis.id);
     schedule = createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs);
     observer = await NetObserver.start(nats.url, params.chainId);
-    dir = mkdtempSync(path.join(tmpdir(), 'bbft-engine-'));
     store = await createLmdbStore({ path: path.join(dir, 'lmdb') });
     const log = createLogger({ service: 'bbft-test', level: 'silent' });
     bus = await createNatsBus({ servers: nats.url, name: 'bbft-engine' });
-    const validatorClient = createValidatorClient(server.address, { deadlineMs: 2_000 });
-    const mempoolClient = createMempoolClient(server.address, { deadlineMs: 2_000 });
+    const validatorClient = createValidatorClient(node.validator.address, { deadlineMs: 2_000 });
+    const mempoolClient = createMempoolClient(node.mempool.address, { deadlineMs: 2_000 });
     closers.push(
       () => validatorClient.close(),
       () => mempoolClient.close(),
@@ -142,13 +146,13 @@ describe('the Bbft engine', { timeout: 30_000 }, () => {
     for (const close of closers) close();
     await store?.close();
     await observer?.close();
-    await server?.stop();
-    await nats?.stop();
+    await node?.stop();
+    await Promise.all([nats?.stop(), redis?.stop()]);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('signs a block once its producer signature arrives on net.sig', async () => {
-    const b1 = blockBy(1, { id: server.chain.genesis.id, height: 0n }, 0);
+    const b1 = blockBy(1, node.genesis, 0);
     const id = sideBlockId(b1.header);
     announce(b1);
     // Announced bare (as a validator relays it): nothing happens until its producer's signature.
@@ -167,10 +171,12 @@ describe('the Bbft engine', { timeout: 30_000 }, () => {
   });
 
   it('keeps verified evidence from the network and rejects the double signer’s block', async () => {
-    const parent = server.chain.tip;
+    const parent = await node.tip();
     const a = blockBy(2, parent, 0, 'a');
     const b = blockBy(2, parent, 1, 'b');
-    for (const block of [a, b]) await server.chain.submit(encodeSideBlock(block));
+    // Both valid and signed by their producer: the validator files them (one connected, one aside).
+    for (const block of [a, b])
+      await node.chain.submitBlock({ chain: node.chainRef, block: { bytes: signed(block, 2) } });
     const signedBy2 = (block: SideBlock) => {
       const blockId = sideBlockId(block.header);
       return { producerKey: xprvToXPub(keys[2]!), height: 2n, blockId, signature: xprvSign(keys[2]!, blockId) };

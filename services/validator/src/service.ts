@@ -189,7 +189,13 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
   const activeSync = sync;
   grpc.addService(
     chainV1.ChainServiceService,
-    createChainService({ chain, durable, onAccepted: (bytes) => activeSync.announce(bytes) }),
+    createChainService({
+      chain,
+      durable,
+      // A miner's block is announced by its node's validator; a side block by its producer (bbft),
+      // which announces it with its signature, so the validator stays quiet there.
+      onAccepted: cfg.kind === 'main' ? (bytes) => activeSync.announce(bytes) : undefined,
+    }),
   );
   const grpcPort = await grpc.start();
   const metricsServer = await createMetricsServer({ port: config.metricsPort, host: config.metricsHost }, ctx);

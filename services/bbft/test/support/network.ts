@@ -1,14 +1,11 @@
 // Producer processes (`node services/bbft/src/main.ts`, one per devnet producer key) and a NATS
 // observer of the chain's net.block / net.sig traffic, for the end-to-end tests.
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bbftV1, chainV1 } from '@bystack/proto';
 import { decodeSideBlock, devnetProducerXPrv, type SideBlock, sideBlockId, xprvToXPub } from '@bystack/protocol';
 import { createGrpcClient, createNatsBus, type GrpcClient, type NatsBus, subject } from '@bystack/runtime';
-import { freePort, waitForPort } from '@bystack/testing';
+import { type Exit, ServiceProcess } from './service-process.ts';
 
-const MAIN = path.resolve(import.meta.dirname, '../../src/main.ts');
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export type BbftClient = GrpcClient<typeof bbftV1.BbftServiceService>;
@@ -17,6 +14,7 @@ export type ProducerSetup = {
   readonly index: number;
   readonly natsUrl: string;
   readonly validatorAddr: string;
+  readonly mempoolAddr?: string;
   readonly dataDir: string;
   readonly chain?: string;
 };
@@ -62,94 +60,67 @@ export class ProducerProcess {
   readonly index: number;
   readonly xpub: Uint8Array;
   readonly key: string;
-  grpcPort = 0;
-  readonly #setup: ProducerSetup;
-  #child: ChildProcess | undefined;
-  #exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }> | undefined;
-  #output = '';
+  readonly #process: ServiceProcess;
   #client: BbftClient | undefined;
 
   constructor(setup: ProducerSetup) {
-    this.#setup = setup;
     this.index = setup.index;
     this.xpub = xprvToXPub(devnetProducerXPrv(setup.index));
     this.key = hex(this.xpub);
+    this.#process = new ServiceProcess('bbft', {
+      BYSTACK_NODE_ID: 'n0',
+      BYSTACK_CHAIN: setup.chain ?? 'side-devnet',
+      BYSTACK_DATA_DIR: setup.dataDir,
+      BYSTACK_NATS_URL: setup.natsUrl,
+      BYSTACK_VALIDATOR_ADDR: setup.validatorAddr,
+      ...(setup.mempoolAddr ? { BYSTACK_MEMPOOL_ADDR: setup.mempoolAddr } : {}),
+      BYSTACK_BBFT_DEVNET_PRODUCER: String(setup.index),
+    });
   }
 
   get running(): boolean {
-    return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
+    return this.#process.running;
   }
 
   /** The last output of the process (JSON log lines), for failure messages. */
   get output(): string {
-    return this.#output;
+    return this.#process.output;
   }
 
   get client(): BbftClient {
-    this.#client ??= createGrpcClient(bbftV1.BbftServiceService, `127.0.0.1:${this.grpcPort}`, { deadlineMs: 2_000 });
+    this.#client ??= createGrpcClient(bbftV1.BbftServiceService, this.#process.address, { deadlineMs: 2_000 });
     return this.#client;
   }
 
   /** Starts the process (extra env: the test-only switches) and waits until it serves its status. */
   async start(extraEnv: Record<string, string> = {}): Promise<void> {
-    if (this.running) throw new Error(`producer ${this.index} already running`);
-    if (this.grpcPort === 0) this.grpcPort = await freePort();
-    const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      BYSTACK_NODE_ID: 'n0',
-      BYSTACK_CHAIN: this.#setup.chain ?? 'side-devnet',
-      BYSTACK_DATA_DIR: this.#setup.dataDir,
-      BYSTACK_NATS_URL: this.#setup.natsUrl,
-      BYSTACK_VALIDATOR_ADDR: this.#setup.validatorAddr,
-      BYSTACK_MEMPOOL_ADDR: this.#setup.validatorAddr,
-      BYSTACK_BBFT_DEVNET_PRODUCER: String(this.index),
-      BYSTACK_GRPC_HOST: '127.0.0.1',
-      BYSTACK_GRPC_PORT: String(this.grpcPort),
-      BYSTACK_METRICS_HOST: '127.0.0.1',
-      BYSTACK_METRICS_PORT: '0',
-      BYSTACK_SHUTDOWN_TIMEOUT: '5s',
-      BYSTACK_GRPC_GRACE: '1s',
-      ...extraEnv,
-    };
-    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.#child = child;
-    this.#exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-    const collect = (chunk: Buffer) => {
-      this.#output = (this.#output + chunk.toString()).slice(-64_000);
-    };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
-    await waitForPort(this.grpcPort, 15_000);
+    await this.#process.start(extraEnv);
     await waitFor(`producer ${this.index} to load its chain`, async () => {
-      if (!this.running) throw new Error(`producer ${this.index} exited:\n${this.#output.slice(-4000)}`);
+      if (!this.running) throw new Error(`producer ${this.index} exited:\n${this.output.slice(-4000)}`);
       return (await this.client.getStatus({})).tip !== undefined;
     });
   }
 
   /** Resolves with how the process ended. */
-  exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-    if (this.#exit === undefined) throw new Error('never started');
-    return this.#exit;
+  exited(): Promise<Exit> {
+    return this.#process.exited();
   }
 
   /** SIGTERM (graceful stop), waiting for the exit. */
   async stop(): Promise<void> {
-    await this.#signal('SIGTERM');
+    this.#closeClient();
+    await this.#process.stop();
   }
 
   /** SIGKILL, waiting for the exit. */
   async kill(): Promise<void> {
-    await this.#signal('SIGKILL');
+    this.#closeClient();
+    await this.#process.kill();
   }
 
-  async #signal(signal: NodeJS.Signals): Promise<void> {
+  #closeClient(): void {
     this.#client?.close();
     this.#client = undefined;
-    if (!this.running) return;
-    this.#child!.kill(signal);
-    const timer = setTimeout(() => this.#child?.kill('SIGKILL'), 8_000);
-    await this.#exit;
-    clearTimeout(timer);
   }
 
   async status(): Promise<bbftV1.GetStatusResponse> {

@@ -1,0 +1,172 @@
+// A node's validator and mempool for one side chain, as real processes on the node's nats-server,
+// redis-server and data dir (what the producers run against), with gRPC clients to both and reads of
+// the chain as the validator holds it: blocks by id and height, its main chain, the round of a block
+// (the protocol's vote tally over those blocks) and the owner of a block's slot.
+import { chainV1, mempoolV1 } from '@bystack/proto';
+import {
+  createProducerSchedule,
+  createSideDevnetGenesis,
+  decodeSideBlock,
+  encodeSideTx,
+  producerSlotAt,
+  type RoundInfo,
+  type SideBlock,
+  type SideChainParams,
+  type SideTx,
+  sideBlockId,
+  sideDevnet2Params,
+  sideDevnetParams,
+  VoteTally,
+} from '@bystack/protocol';
+import { createGrpcClient, type GrpcClient, isRpcError, statusOfCode } from '@bystack/runtime';
+import { ServiceProcess } from './service-process.ts';
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+export const SIDE_CHAINS = { 'side-devnet': sideDevnetParams, 'side-devnet-2': sideDevnet2Params } as const;
+export type SideChainName = keyof typeof SIDE_CHAINS;
+
+export type SideNodeSetup = {
+  readonly natsUrl: string;
+  readonly redisUrl: string;
+  readonly dataDir: string;
+  readonly chain?: SideChainName;
+};
+
+/** A block the validator holds. */
+export type HeldBlock = {
+  readonly id: Uint8Array;
+  readonly key: string;
+  readonly block: SideBlock;
+  readonly height: bigint;
+  readonly parentKey: string;
+};
+
+function held(block: SideBlock): HeldBlock {
+  const id = sideBlockId(block.header);
+  return { id, key: hex(id), block, height: block.header.height, parentKey: hex(block.header.previousBlockId) };
+}
+
+export class SideNode {
+  readonly params: SideChainParams;
+  readonly genesis: HeldBlock;
+  readonly validator: ServiceProcess;
+  readonly mempool: ServiceProcess;
+  readonly tally: VoteTally;
+  #chainClient: GrpcClient<typeof chainV1.ChainServiceService> | undefined;
+  #mempoolClient: GrpcClient<typeof mempoolV1.MempoolServiceService> | undefined;
+
+  constructor(setup: SideNodeSetup) {
+    const name = setup.chain ?? 'side-devnet';
+    this.params = SIDE_CHAINS[name];
+    const genesis = createSideDevnetGenesis(this.params);
+    this.genesis = held(genesis);
+    const common = {
+      BYSTACK_NODE_ID: 'n0',
+      BYSTACK_CHAIN: name,
+      BYSTACK_NATS_URL: setup.natsUrl,
+      BYSTACK_REDIS_URL: setup.redisUrl,
+      BYSTACK_REDIS_PREFIX: `bbft-${name}`,
+      BYSTACK_LOG_LEVEL: 'info',
+    };
+    this.validator = new ServiceProcess('validator', {
+      ...common,
+      BYSTACK_DATA_DIR: setup.dataDir,
+      BYSTACK_VERIFIER_THREADS: '1',
+    });
+    this.mempool = new ServiceProcess('mempool', { ...common, BYSTACK_VERIFIER_WORKERS: '1', BYSTACK_GOSSIP: 'false' });
+    this.tally = new VoteTally({ params: this.params, genesis }, async (id) => (await this.block(id))?.block);
+  }
+
+  /** Starts the validator, then the mempool (which follows the validator's events). */
+  static async start(setup: SideNodeSetup): Promise<SideNode> {
+    const node = new SideNode(setup);
+    await node.validator.start();
+    await node.mempool.start();
+    return node;
+  }
+
+  get chainRef(): { chainId: string } {
+    return { chainId: this.params.chainId };
+  }
+
+  get chain(): GrpcClient<typeof chainV1.ChainServiceService> {
+    this.#chainClient ??= createGrpcClient(chainV1.ChainServiceService, this.validator.address, { deadlineMs: 5_000 });
+    return this.#chainClient;
+  }
+
+  get pool(): GrpcClient<typeof mempoolV1.MempoolServiceService> {
+    this.#mempoolClient ??= createGrpcClient(mempoolV1.MempoolServiceService, this.mempool.address, {
+      deadlineMs: 5_000,
+    });
+    return this.#mempoolClient;
+  }
+
+  async stop(): Promise<void> {
+    this.#chainClient?.close();
+    this.#mempoolClient?.close();
+    await this.mempool.stop();
+    await this.validator.stop();
+  }
+
+  /** Submits transactions to the mempool; throws the first rejection. */
+  async submitTxs(txs: readonly SideTx[]): Promise<void> {
+    for (const tx of txs)
+      await this.pool.submitTx({ chain: this.chainRef, tx: { bytes: Buffer.from(encodeSideTx(tx)) } });
+  }
+
+  async tip(): Promise<HeldBlock> {
+    const { tip } = await this.chain.getTip({ chain: this.chainRef });
+    return (await this.block(tip!.blockId))!;
+  }
+
+  async irreversible(): Promise<HeldBlock> {
+    const { irreversible } = await this.chain.getTip({ chain: this.chainRef });
+    return (await this.block(irreversible!.blockId))!;
+  }
+
+  /** A block the validator filed (any branch), or undefined. */
+  block(id: Uint8Array): Promise<HeldBlock | undefined> {
+    return this.#get({ $case: 'blockId', value: Buffer.from(id) });
+  }
+
+  /** The validator's main-chain block at `height`, or undefined above its tip. */
+  atHeight(height: bigint): Promise<HeldBlock | undefined> {
+    return this.#get({ $case: 'height', value: height });
+  }
+
+  /** The validator's main chain, genesis first. */
+  async mainChain(): Promise<HeldBlock[]> {
+    const out: HeldBlock[] = [];
+    for (
+      let b: HeldBlock | undefined = await this.tip();
+      b !== undefined;
+      b = await this.block(b.block.header.previousBlockId)
+    ) {
+      out.push(b);
+      if (b.height === 0n) break;
+    }
+    return out.reverse();
+  }
+
+  roundAfter(parentId: Uint8Array): Promise<RoundInfo> {
+    return this.tally.roundAfter(parentId);
+  }
+
+  /** The order of the producer owning the slot of `b`'s timestamp. */
+  async ownerOf(b: HeldBlock): Promise<number> {
+    const round = await this.roundAfter(b.block.header.previousBlockId);
+    const schedule = createProducerSchedule(this.params.consensus, round.producers, round.electionTimestampMs);
+    return producerSlotAt(schedule, b.block.header.timestamp).producer.order;
+  }
+
+  async #get(selector: chainV1.GetBlockRequest['selector']): Promise<HeldBlock | undefined> {
+    try {
+      const res = await this.chain.getBlock({ chain: this.chainRef, selector });
+      return held(decodeSideBlock(res.block!.bytes));
+    } catch (err) {
+      if (isRpcError(err) && err.grpcStatus === statusOfCode('NOT_FOUND')) return undefined;
+      throw err;
+    }
+  }
+}
