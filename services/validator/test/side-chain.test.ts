@@ -2,7 +2,8 @@
 // blocks signed by their slot's producer, peg-ins minted once, check-only submissions, every
 // signature rule (missing, forged, out of slot) with its typed code and the chain unchanged,
 // signatures from net.sig making blocks irreversible, and fork choice never going below the last
-// irreversible block, also after a restart.
+// irreversible block, also after a restart; a round's first block paying exactly the last round's
+// rewards.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bbftV1, chainV1 } from '@bystack/proto';
@@ -18,6 +19,7 @@ import {
   devnetProducerXPrv,
   devnetXPrv,
   encodeSideBlock,
+  type ProducerReward,
   producerSlotAt,
   type SideBlock,
   type SideTx,
@@ -40,6 +42,8 @@ const genesis = createSideDevnetGenesis(params);
 const INTERVAL = params.consensus.blockIntervalMs;
 const recipient = devnetControlProgram(xprvToXPub(devnetXPrv('recipient', 0)));
 const producers = [0, 1, 2, 3].map((i) => devnetProducerXPrv(i));
+/** Where each producer's rewards accrue (its coinbases' first output). */
+const programOf = producers.map((xprv) => devnetControlProgram(xprvToXPub(xprv)));
 
 let pegIns = 0;
 function pegIn(signedBy?: XPrv, sourceId = sha3(new TextEncoder().encode(`validator peg-in ${pegIns++}`))): SideTx {
@@ -64,12 +68,16 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
   const blocks = new Map<string, SideBlock>([[hex(sideBlockId(genesis.header)), genesis]]);
   const tally = new VoteTally({ params, genesis }, async (id) => blocks.get(hex(id)));
 
-  /** A block on `parent` in the slot at `ts`, signed (witness) by `signer`: the slot's owner unless told. */
+  /**
+   * A block on `parent` in the slot at `ts`, signed (witness) by `signer` (the slot's owner unless
+   * told), its coinbase paying `payouts` (the round's due unless told).
+   */
   async function blockOn(
     parent: SideBlock,
     ts: bigint,
     txs: readonly SideTx[] = [],
     signer: 'owner' | 'none' | XPrv = 'owner',
+    payouts?: readonly ProducerReward[],
   ): Promise<{ block: SideBlock; id: Uint8Array; owner: number }> {
     const parentId = sideBlockId(parent.header);
     const round = await tally.roundAfter(parentId);
@@ -82,7 +90,7 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
       parentId,
       height,
       timestampMs: ts,
-      coinbase: createSideCoinbase(height, recipient, round.payouts),
+      coinbase: createSideCoinbase(height, programOf[owner]!, payouts ?? round.payouts),
       txs,
     });
     const id = sideBlockId(unsigned.header);
@@ -223,5 +231,27 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
     assert.equal(hex(now.tip!.blockId), hex(before.tip!.blockId));
     assert.equal(now.irreversible!.height, 2n);
     assert.equal(hex(now.irreversible!.blockId), hex(before.irreversible!.blockId));
+  });
+
+  test("a round's first block pays exactly the previous round's rewards", async () => {
+    const roundLength = params.consensus.roundLength;
+    let parent = blocks.get(hex((await tip()).tip!.blockId))!;
+    let ts = parent.header.timestamp;
+    while (parent.header.height < roundLength) {
+      ts += INTERVAL;
+      const next = await blockOn(parent, ts);
+      assert.equal((await submit(next.block)).disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
+      parent = next.block;
+    }
+    const round2 = await tally.roundAfter(sideBlockId(parent.header));
+    assert.equal(round2.payouts.length, 4, 'every producer earned in round 1');
+    ts += INTERVAL;
+    const short = await blockOn(parent, ts, [], 'owner', round2.payouts.slice(1));
+    await rejects(submit(short.block), 'BAD_COINBASE_AMOUNT');
+    const reordered = await blockOn(parent, ts, [], 'owner', [...round2.payouts].reverse());
+    await rejects(submit(reordered.block), 'CONSENSUS_REWARD_PAYOUT_MISMATCH');
+    const exact = await blockOn(parent, ts);
+    assert.equal((await submit(exact.block)).disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
+    assert.equal((await tip()).tip!.height, roundLength + 1n);
   });
 });
