@@ -14,7 +14,6 @@ import {
   createSignatureVerifierPool,
   createTxEntries,
   ed25519Verify,
-  type Tx,
 } from '@bystack/protocol';
 import {
   createLmdbStore,
@@ -28,12 +27,10 @@ import { Redis } from 'ioredis';
 import { BlockDisposition, Chain } from '../src/index.ts';
 import {
   btm,
-  type Coin,
-  coinsOf,
   devnetGenesis,
   FEE,
-  faucet,
   fromGenesis,
+  fundingBlocks,
   type MinedBlock,
   mine,
   mineChain,
@@ -78,42 +75,17 @@ async function submit(b: MinedBlock): Promise<void> {
   }
 }
 
-// ---- funding: the genesis coin -> 150 coins -> 15,000 + 1,000 coins of 16 keys ----------------
+// ---- funding: the genesis coin -> 31,000 coins of 16 keys (2 blocks) -------------------------------
 const keys = Array.from({ length: 16 }, (_, i) => testKey(`bench-${i}`));
 const recipient = testKey('bench-recipient');
 let start = performance.now();
-const genesisCoin = coinsOf(devnetGenesis().transactions[0]!, faucet)[0]!;
-const needed = TXS * BLOCKS + REORG_TXS * REORG_DEPTH;
-const PER_SPLIT = 100;
-const splits = Math.ceil(needed / PER_SPLIT);
-const AMOUNT = 1_000_000_000n;
-const first = transfer(
-  [genesisCoin],
-  [
-    ...Array.from({ length: splits }, (_, i) => btm(AMOUNT * BigInt(PER_SPLIT) + FEE, keys[i % 16]!.program)),
-    btm(genesisCoin.amount - (AMOUNT * BigInt(PER_SPLIT) + FEE) * BigInt(splits) - FEE, faucet.program),
-  ],
-);
-const firstCoins = coinsOf(first, faucet)
-  .slice(0, splits)
-  .map((c, i) => ({ ...c, key: keys[i % 16]! }));
-const second: Tx[] = firstCoins.map((c, i) =>
-  transfer(
-    [c],
-    Array.from({ length: PER_SPLIT }, (_, j) => btm(AMOUNT, keys[(i + j) % 16]!.program)),
-  ),
-);
-const funds: Coin[] = second.flatMap((t, i) =>
-  coinsOf(t, keys[0]!).map((c, j) => ({ ...c, key: keys[(i + j) % 16]! })),
-);
-let tip = mineChain(fromGenesis(), 5).at(-1)!;
-const setupBlocks = [...mineChain(fromGenesis(), 5)];
+const setupBlocks = mineChain(fromGenesis(), 5);
 for (const b of setupBlocks) await submit(b);
-tip = mine(tip, { txs: [first] });
-await submit(tip);
-tip = mine(tip, { txs: second });
-await submit(tip);
-report('setup: fund 16,000 outputs (2 blocks)', performance.now() - start, 'ms');
+const funding = fundingBlocks(setupBlocks.at(-1)!, keys, TXS * BLOCKS + REORG_TXS * REORG_DEPTH, 1_000_000_000n);
+for (const b of funding.blocks) await submit(b);
+const funds = funding.coins;
+let tip = funding.blocks.at(-1)!;
+report(`setup: fund ${funds.length} outputs (2 blocks)`, performance.now() - start, 'ms');
 
 start = performance.now();
 const blocks: MinedBlock[] = [];

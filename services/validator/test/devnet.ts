@@ -261,6 +261,45 @@ export function mineChain(from: MinedBlock, count: number, opts: BlockOptions = 
 
 // ---- validators ------------------------------------------------------------------------------
 
+/**
+ * Blocks after `tip` (coinbase maturity already passed) that turn the genesis coin into `count`
+ * coins of `amount` owned round-robin by `keys`: one tx splits it into `count / 100` coins, the
+ * next block's txs split each of those into 100.
+ */
+export function fundingBlocks(
+  tip: MinedBlock,
+  keys: readonly Key[],
+  count: number,
+  amount: bigint,
+): { readonly blocks: readonly MinedBlock[]; readonly coins: readonly Coin[] } {
+  const perSplit = 100;
+  const splits = Math.ceil(count / perSplit);
+  const genesisCoin = coinsOf(devnetGenesis().transactions[0]!, faucet)[0]!;
+  const splitAmount = amount * BigInt(perSplit) + FEE;
+  const first = transfer(
+    [genesisCoin],
+    [
+      ...Array.from({ length: splits }, (_, i) => btm(splitAmount, keys[i % keys.length]!.program)),
+      btm(genesisCoin.amount - splitAmount * BigInt(splits) - FEE, faucet.program),
+    ],
+  );
+  const firstCoins = coinsOf(first, faucet)
+    .slice(0, splits)
+    .map((c, i) => ({ ...c, key: keys[i % keys.length]! }));
+  const second = firstCoins.map((c, i) =>
+    transfer(
+      [c],
+      Array.from({ length: perSplit }, (_, j) => btm(amount, keys[(i + j) % keys.length]!.program)),
+    ),
+  );
+  const coins = second
+    .flatMap((t, i) => coinsOf(t, keys[0]!).map((c, j) => ({ ...c, key: keys[(i + j) % keys.length]! })))
+    .slice(0, count);
+  const b1 = mine(tip, { txs: [first] });
+  const b2 = mine(b1, { txs: second });
+  return { blocks: [b1, b2], coins };
+}
+
 export type ValidatorEnv = {
   readonly natsUrl: string;
   readonly redisUrl: string;
