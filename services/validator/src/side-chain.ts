@@ -22,6 +22,7 @@ import {
   encodeSideBlock,
   encodeSideBlockHeader,
   isIrreversible,
+  Lru,
   type ProducerSignatureVerifier,
   producerSlotAt,
   type SideBlock,
@@ -61,6 +62,8 @@ const producerVerify: ProducerSignatureVerifier = (signature, message, publicKey
   ed25519Verify(publicKey, message, signature);
 
 const EMPTY = new Uint8Array(0);
+/** Blocks whose signatures arrived before them, kept at most. */
+const EARLY_BLOCKS = 1024;
 
 /** Rejections that blame the witness, not the block: the same block may come again, signed. */
 const WITNESS_CODES: ReadonlySet<string> = new Set([
@@ -74,9 +77,11 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
   readonly tally: VoteTally;
   private readonly federationProgram: Uint8Array;
   private readonly nowMs: () => bigint;
-  /** Blocks signed by more than 2/3 of their round's producers. */
-  private readonly final = new Set<string>();
+  /** Blocks signed by more than 2/3 of their round's producers, at or above the last one (key -> height). */
+  private readonly final = new Map<string, number>();
   private lastFinal: SideNode | undefined;
+  /** Signatures (net.sig) of blocks not filed yet: they are taken when the block is. */
+  private readonly early = new Lru<string, ProducerSignature[]>(EARLY_BLOCKS);
 
   constructor(opts: SideChainOptions) {
     super(opts, opts.genesis, {
@@ -126,15 +131,22 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
     await this.serial(() => this.loadFinality());
   }
 
-  /** A producer's signature of a filed block (net.sig): kept in its witness if valid; true if new. */
+  /**
+   * A producer's signature of a block (net.sig): kept in its witness if valid (true if new); held
+   * until the block is filed if it is not yet.
+   */
   addSignature(blockId: Uint8Array, signature: ProducerSignature): Promise<boolean> {
     return this.serial(async () => {
-      const node = this.index.get(hex(blockId));
-      if (node === undefined || node.height === 0) return false;
-      const producers = await this.producersOf(node);
-      const order = producers.findIndex((p) => sameBytes(p.producerKey, signature.producerKey));
-      if (order < 0) return false;
-      return this.mergeSignatures(node, [{ order, signature: signature.signature }]);
+      const key = hex(blockId);
+      const node = this.index.get(key);
+      if (node === undefined) {
+        const held = this.early.get(key) ?? [];
+        if (!held.some((h) => sameBytes(h.producerKey, signature.producerKey))) held.push(signature);
+        this.early.set(key, held);
+        return false;
+      }
+      if (node.height === 0) return false;
+      return this.mergeSignatures(node, await this.bySlot(node, [signature]), true);
     });
   }
 
@@ -171,7 +183,12 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
 
   protected override async onFiled(node: SideNode, block: SideBlock): Promise<void> {
     this.tally.noteBlock(block, node.id);
-    this.markFinalIf(node, block.header.witness);
+    const early = this.early.get(node.key);
+    this.early.delete(node.key);
+    // Fork choice runs next in the pipeline, and sees what these signatures made irreversible.
+    if (early === undefined || !(await this.mergeSignatures(node, await this.bySlot(node, early), false))) {
+      this.markFinalIf(node, block.header.witness);
+    }
   }
 
   protected override async onDuplicate(node: SideNode, block: SideBlock): Promise<void> {
@@ -179,13 +196,26 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
     const producers = await this.producersOf(node);
     const witness = validWitness(block, node.id, producers);
     const signatures = witness.flatMap((signature, order) => (signature.length > 0 ? [{ order, signature }] : []));
-    await this.mergeSignatures(node, signatures);
+    await this.mergeSignatures(node, signatures, true);
   }
 
-  /** Adds verified-or-to-verify signatures by witness slot; files the grown witness; true if any was new. */
+  /** Signatures by witness slot: the producers' orders in the block's round (others dropped). */
+  private async bySlot(node: SideNode, signatures: readonly ProducerSignature[]) {
+    const producers = await this.producersOf(node);
+    return signatures.flatMap((s) => {
+      const order = producers.findIndex((p) => sameBytes(p.producerKey, s.producerKey));
+      return order < 0 ? [] : [{ order, signature: s.signature }];
+    });
+  }
+
+  /**
+   * Adds the valid ones of `signatures` (by witness slot) to the block's witness and files it; true if
+   * any was new. `switchIfFinal`: a block off the main chain that became irreversible becomes the tip.
+   */
   private async mergeSignatures(
     node: SideNode,
     signatures: readonly { order: number; signature: Uint8Array }[],
+    switchIfFinal: boolean,
   ): Promise<boolean> {
     const { block } = await this.decodedOf(node);
     const producers = await this.producersOf(node);
@@ -200,17 +230,23 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
     }
     if (!added) return false;
     await this.replaceBody(node, { ...block, header: { ...block.header, witness } });
-    if (this.markFinalIf(node, witness) && !this.index.onMain(node) && this.prefers(node)) await this.switchTo(node);
+    const final = this.markFinalIf(node, witness);
+    if (final && switchIfFinal && !this.index.onMain(node) && this.prefers(node)) await this.switchTo(node);
     return true;
   }
 
   /** Marks `node` irreversible when its (valid) witness holds more than 2/3 of its round; true if it became so. */
   private markFinalIf(node: SideNode, witness: readonly Uint8Array[]): boolean {
-    if (node.height === 0 || this.final.has(node.key)) return false;
+    // Below the last irreversible block there is nothing more to learn (its ancestors are final).
+    if (node.height === 0 || node.height <= (this.lastFinal?.height ?? 0) || this.final.has(node.key)) return false;
     const signed = witness.filter((s) => s.length > 0).length;
     if (witness.length === 0 || !isIrreversible(signed, witness.length)) return false;
-    this.final.add(node.key);
-    if (this.lastFinal === undefined || node.height > this.lastFinal.height) this.lastFinal = node;
+    this.final.set(node.key, node.height);
+    if (this.lastFinal === undefined || node.height > this.lastFinal.height) {
+      this.lastFinal = node;
+      // Fork choice looks no lower than the last irreversible block.
+      for (const [key, height] of this.final) if (height < node.height) this.final.delete(key);
+    }
     this.log.info('block irreversible', { block: node.key, height: node.height, signatures: signed });
     return true;
   }

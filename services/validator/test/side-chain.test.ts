@@ -254,4 +254,34 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
     assert.equal((await submit(exact.block)).disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
     assert.equal((await tip()).tip!.height, roundLength + 1n);
   });
+
+  test('signatures that come before their block are kept for it', async () => {
+    const parent = blocks.get(hex((await tip()).tip!.blockId))!;
+    const next = await blockOn(parent, parent.header.timestamp + INTERVAL);
+    for (const p of [0, 1, 2, 3].filter((p) => p !== next.owner).slice(0, 2))
+      sign(next.id, next.block.header.height, p);
+    await bus.flush();
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await submit(next.block)).disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
+    assert.equal(hex((await tip()).irreversible!.blockId), hex(next.id), 'irreversible as it is filed');
+  });
+
+  test('a shorter branch whose block becomes irreversible takes over', async () => {
+    const parent = blocks.get(hex((await tip()).tip!.blockId))!;
+    const ts = parent.header.timestamp + INTERVAL;
+    const a1 = await blockOn(parent, ts);
+    const a2 = await blockOn(a1.block, ts + INTERVAL);
+    const b1 = await blockOn(parent, ts + 2n * INTERVAL);
+    for (const b of [a1, a2])
+      assert.equal((await submit(b.block)).disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
+    assert.equal((await submit(b1.block)).disposition, Disposition.BLOCK_DISPOSITION_SIDE_BRANCH);
+    for (const p of [0, 1, 2, 3].filter((p) => p !== b1.owner).slice(0, 2)) sign(b1.id, b1.block.header.height, p);
+    await bus.flush();
+    for (let i = 0; i < 50 && hex((await tip()).tip!.blockId) !== hex(b1.id); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const t = await tip();
+    assert.equal(hex(t.tip!.blockId), hex(b1.id), 'the irreversible branch is the chain');
+    assert.equal(hex(t.irreversible!.blockId), hex(b1.id));
+  });
 });
