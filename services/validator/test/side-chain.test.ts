@@ -160,6 +160,11 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
     assert.equal(status.status, chainV1.TxStatus.TX_STATUS_CONFIRMED);
     const { utxos } = await v.client.listUtxos({ chain, controlProgram: Buffer.from(recipient) });
     assert.ok(utxos.some((u) => u.amount === 990_000_000n && !u.coinbase));
+    for await (const { ref, block } of v.client.watchBlocks({ chain, fromHeight: 0n, fromTip: false })) {
+      if (ref!.height === 0n) continue;
+      assert.equal(hex(sideBlockId(decodeSideBlock(block!.bytes).header)), hex(signed.id), 'WatchBlocks streams it');
+      break;
+    }
   });
 
   test('rejects blocks their slot owner did not sign, invalid txs and double mints; the chain stays', async () => {
