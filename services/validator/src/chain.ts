@@ -65,6 +65,12 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
     this.now = opts.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
   }
 
+  /** Refuses further blocks, waits for those in the pipeline, then stops the Tensority thread. */
+  override async close(): Promise<void> {
+    await super.close();
+    await this.pow.close();
+  }
+
   protected weightOf(header: BlockHeader): bigint {
     return workFromBits(header.bits);
   }
