@@ -79,6 +79,60 @@ function readRevision(r: KvReader, key: (s: Uint8Array) => Uint8Array): number {
   return raw ? decodeU64(raw, 'revision') : 0;
 }
 
+/** One block's commit inside a write transaction (commitBlock, commitBlocks). */
+function applyCommit(w: KvWriter, commit: BlockCommit): CommitResult {
+  const { chain, height, blockId, parentId } = commit;
+  const key = chainKeys(chain);
+  const tip = readTip(w, key);
+  const atHeight = w.get(KvTable.Main, key(heightBytes(height)));
+  if (tip && atHeight && bytesEqual(atHeight, blockId)) return { applied: false, tip };
+  if (tip ? tip.height !== height - 1 || !bytesEqual(tip.blockId, parentId) : height !== 0) {
+    throw new StoreError(
+      StoreErrorCode.NotChildOfTip,
+      `block at height ${height} does not extend the tip of ${chain} (tip height ${tip?.height ?? 'none'})`,
+      { chain, height, tipHeight: tip?.height },
+    );
+  }
+  // Creations first, then spends (a block may spend its own new outputs). A failed check throws
+  // and the engine rolls the whole transaction back.
+  const created = commit.created.map((r): EncodedUtxo => {
+    const value = encodeUtxoValue(r);
+    if (!w.insert(KvTable.Utxo, key(r.outputId), value)) {
+      throw new StoreError(StoreErrorCode.UtxoExists, `output ${toHex(r.outputId)} already exists`, {
+        outputId: toHex(r.outputId),
+      });
+    }
+    w.put(KvTable.Program, programEntryKey(key, r), EMPTY);
+    return [r.outputId, value];
+  });
+  // Undo data: the spent outputs' stored values, read inside this transaction.
+  const spent = commit.spent.map((id): EncodedUtxo => {
+    const k = key(id);
+    const value = w.get(KvTable.Utxo, k);
+    if (!value) {
+      throw new StoreError(StoreErrorCode.UtxoMissing, `spent output ${toHex(id)} is not unspent`, {
+        outputId: toHex(id),
+      });
+    }
+    w.del(KvTable.Utxo, k);
+    w.del(KvTable.Program, programEntryKey(key, decodeUtxoValue(id, value)));
+    return [id, value];
+  });
+
+  const entry = { blockId, parentId, height, header: commit.header, work: commit.work };
+  w.put(KvTable.Index, key(blockId), encodeBlockIndexValue(entry));
+  w.put(KvTable.Body, key(blockId), commit.blockBytes);
+  w.put(KvTable.Main, key(heightBytes(height)), blockId);
+  commit.txIds.forEach((txId, index) => {
+    w.put(KvTable.Tx, key(txId), encodeTxLocation({ blockId, height, index }));
+  });
+  w.put(KvTable.Delta, key(blockId), encodeDeltaEntries(commit, created, spent));
+  const next = { height, blockId };
+  w.put(KvTable.Meta, key(META_TIP), encodeTip(next));
+  w.put(KvTable.Meta, key(META_REVISION), encodeU64(readRevision(w, key) + 1));
+  return { applied: true, tip: next };
+}
+
 export class KvDurableStore implements DurableStore {
   readonly kind: string;
   private readonly engine: KvEngine;
@@ -94,58 +148,13 @@ export class KvDurableStore implements DurableStore {
   async commitBlock(commit: BlockCommit): Promise<CommitResult> {
     this.open();
     checkCommit(commit);
-    const { chain, height, blockId, parentId } = commit;
-    const key = chainKeys(chain);
-    return this.write('commitBlock', (w) => {
-      const tip = readTip(w, key);
-      const atHeight = w.get(KvTable.Main, key(heightBytes(height)));
-      if (tip && atHeight && bytesEqual(atHeight, blockId)) return { applied: false, tip };
-      if (tip ? tip.height !== height - 1 || !bytesEqual(tip.blockId, parentId) : height !== 0) {
-        throw new StoreError(
-          StoreErrorCode.NotChildOfTip,
-          `block at height ${height} does not extend the tip of ${chain} (tip height ${tip?.height ?? 'none'})`,
-          { chain, height, tipHeight: tip?.height },
-        );
-      }
-      // Creations first, then spends (a block may spend its own new outputs). A failed check throws
-      // and the engine rolls the whole transaction back.
-      const created = commit.created.map((r): EncodedUtxo => {
-        const value = encodeUtxoValue(r);
-        if (!w.insert(KvTable.Utxo, key(r.outputId), value)) {
-          throw new StoreError(StoreErrorCode.UtxoExists, `output ${toHex(r.outputId)} already exists`, {
-            outputId: toHex(r.outputId),
-          });
-        }
-        w.put(KvTable.Program, programEntryKey(key, r), EMPTY);
-        return [r.outputId, value];
-      });
-      // Undo data: the spent outputs' stored values, read inside this transaction.
-      const spent = commit.spent.map((id): EncodedUtxo => {
-        const k = key(id);
-        const value = w.get(KvTable.Utxo, k);
-        if (!value) {
-          throw new StoreError(StoreErrorCode.UtxoMissing, `spent output ${toHex(id)} is not unspent`, {
-            outputId: toHex(id),
-          });
-        }
-        w.del(KvTable.Utxo, k);
-        w.del(KvTable.Program, programEntryKey(key, decodeUtxoValue(id, value)));
-        return [id, value];
-      });
+    return this.write('commitBlock', (w) => applyCommit(w, commit));
+  }
 
-      const entry = { blockId, parentId, height, header: commit.header, work: commit.work };
-      w.put(KvTable.Index, key(blockId), encodeBlockIndexValue(entry));
-      w.put(KvTable.Body, key(blockId), commit.blockBytes);
-      w.put(KvTable.Main, key(heightBytes(height)), blockId);
-      commit.txIds.forEach((txId, index) => {
-        w.put(KvTable.Tx, key(txId), encodeTxLocation({ blockId, height, index }));
-      });
-      w.put(KvTable.Delta, key(blockId), encodeDeltaEntries(commit, created, spent));
-      const next = { height, blockId };
-      w.put(KvTable.Meta, key(META_TIP), encodeTip(next));
-      w.put(KvTable.Meta, key(META_REVISION), encodeU64(readRevision(w, key) + 1));
-      return { applied: true, tip: next };
-    });
+  async commitBlocks(commits: readonly BlockCommit[]): Promise<CommitResult[]> {
+    this.open();
+    for (const c of commits) checkCommit(c);
+    return this.write('commitBlocks', (w) => commits.map((c) => applyCommit(w, c)));
   }
 
   async revertBlock(chain: string, blockId: Uint8Array): Promise<RevertResult> {

@@ -137,104 +137,117 @@ class MongoDurableStore implements DurableStore {
   async commitBlock(commit: BlockCommit): Promise<CommitResult> {
     this.open();
     checkCommit(commit);
-    const { chain, height, blockId, parentId } = commit;
-    return this.transaction('commitBlock', async (session) => {
-      const tip = await this.readTip(chain, session);
-      const atHeight = await this.main.findOne({ _id: bin(chainKey(chain, heightBytes(height))) }, { session });
-      if (tip && atHeight && bytesEqual(bytes(atHeight.id), blockId)) return { applied: false, tip };
-      if (tip ? tip.height !== height - 1 || !bytesEqual(tip.blockId, parentId) : height !== 0) {
-        throw new StoreError(
-          StoreErrorCode.NotChildOfTip,
-          `block at height ${height} does not extend the tip of ${chain} (tip height ${tip?.height ?? 'none'})`,
-          { chain, height, tipHeight: tip?.height },
-        );
-      }
-      const createdKeys = commit.created.map((r) => bin(chainKey(chain, r.outputId)));
-      if (createdKeys.length > 0) {
-        const clash = await this.utxos.findOne({ _id: { $in: createdKeys } }, { session, projection: { _id: 1 } });
-        if (clash) {
-          const id = bytes(clash._id).subarray(chain.length + 1);
-          throw new StoreError(StoreErrorCode.UtxoExists, `output ${toHex(id)} already exists`, {
-            outputId: toHex(id),
-          });
-        }
-      }
-      const spentKeys = commit.spent.map((id) => bin(chainKey(chain, id)));
-      const found = new Map<string, Uint8Array>();
-      if (spentKeys.length > 0) {
-        for (const doc of await this.utxos.find({ _id: { $in: spentKeys } }, { session }).toArray()) {
-          found.set(toHex(bytes(doc._id)), bytes(doc.v));
-        }
-      }
-      const createdById = new Map(commit.created.map((r) => [toHex(r.outputId), r]));
-      const spent = commit.spent.map((id, i): UtxoRecord => {
-        const raw = found.get(toHex(bytes(spentKeys[i]!)));
-        const record = raw ? decodeUtxoValue(id, raw) : createdById.get(toHex(id));
-        if (!record) {
-          throw new StoreError(StoreErrorCode.UtxoMissing, `spent output ${toHex(id)} is not unspent`, {
-            outputId: toHex(id),
-          });
-        }
-        return record;
-      });
+    return this.transaction('commitBlock', (session) => this.applyCommit(session, commit));
+  }
 
-      if (createdKeys.length > 0) {
-        await this.utxos.insertMany(
-          commit.created.map((r, i) => ({
-            _id: createdKeys[i]!,
-            c: chain,
-            v: bin(encodeUtxoValue(r)),
-            p: bin(programKey(r.controlProgram)),
-          })),
-          { session, ordered: true },
-        );
-      }
-      if (spentKeys.length > 0) await this.utxos.deleteMany({ _id: { $in: spentKeys } }, { session });
-      const entry = { blockId, parentId, height, header: commit.header, work: commit.work };
-      await this.blocks.replaceOne(
-        { _id: bin(chainKey(chain, blockId)) },
-        { c: chain, e: bin(encodeBlockIndexValue(entry)), b: bin(commit.blockBytes) },
-        { session, upsert: true },
-      );
-      await this.main.replaceOne(
-        { _id: bin(chainKey(chain, heightBytes(height))) },
-        { c: chain, h: height, id: bin(blockId) },
-        { session, upsert: true },
-      );
-      if (commit.txIds.length > 0) {
-        await this.txs.bulkWrite(
-          commit.txIds.map((txId, index) => ({
-            replaceOne: {
-              filter: { _id: bin(chainKey(chain, txId)) },
-              replacement: { c: chain, l: bin(encodeTxLocation({ blockId, height, index })) },
-              upsert: true,
-            },
-          })),
-          { session, ordered: true },
-        );
-      }
-      const delta: BlockDelta = {
-        chain,
-        height,
-        blockId,
-        parentId,
-        txIds: commit.txIds,
-        created: commit.created,
-        spent,
-      };
-      await this.deltas.replaceOne(
-        { _id: bin(chainKey(chain, blockId)) },
-        { c: chain, d: bin(encodeDelta(delta)) },
-        { session, upsert: true },
-      );
-      const next = { height, blockId };
-      await this.chains.updateOne(
-        { _id: chain },
-        { $set: { tip: bin(encodeTip(next)) }, $inc: { rev: 1 } },
-        { session, upsert: true },
-      );
-      return { applied: true, tip: next };
+  async commitBlocks(commits: readonly BlockCommit[]): Promise<CommitResult[]> {
+    this.open();
+    for (const c of commits) checkCommit(c);
+    return this.transaction('commitBlocks', async (session) => {
+      const results: CommitResult[] = [];
+      for (const c of commits) results.push(await this.applyCommit(session, c));
+      return results;
     });
+  }
+
+  /** One block's commit inside a transaction (commitBlock, commitBlocks). */
+  private async applyCommit(session: ClientSession, commit: BlockCommit): Promise<CommitResult> {
+    const { chain, height, blockId, parentId } = commit;
+    const tip = await this.readTip(chain, session);
+    const atHeight = await this.main.findOne({ _id: bin(chainKey(chain, heightBytes(height))) }, { session });
+    if (tip && atHeight && bytesEqual(bytes(atHeight.id), blockId)) return { applied: false, tip };
+    if (tip ? tip.height !== height - 1 || !bytesEqual(tip.blockId, parentId) : height !== 0) {
+      throw new StoreError(
+        StoreErrorCode.NotChildOfTip,
+        `block at height ${height} does not extend the tip of ${chain} (tip height ${tip?.height ?? 'none'})`,
+        { chain, height, tipHeight: tip?.height },
+      );
+    }
+    const createdKeys = commit.created.map((r) => bin(chainKey(chain, r.outputId)));
+    if (createdKeys.length > 0) {
+      const clash = await this.utxos.findOne({ _id: { $in: createdKeys } }, { session, projection: { _id: 1 } });
+      if (clash) {
+        const id = bytes(clash._id).subarray(chain.length + 1);
+        throw new StoreError(StoreErrorCode.UtxoExists, `output ${toHex(id)} already exists`, {
+          outputId: toHex(id),
+        });
+      }
+    }
+    const spentKeys = commit.spent.map((id) => bin(chainKey(chain, id)));
+    const found = new Map<string, Uint8Array>();
+    if (spentKeys.length > 0) {
+      for (const doc of await this.utxos.find({ _id: { $in: spentKeys } }, { session }).toArray()) {
+        found.set(toHex(bytes(doc._id)), bytes(doc.v));
+      }
+    }
+    const createdById = new Map(commit.created.map((r) => [toHex(r.outputId), r]));
+    const spent = commit.spent.map((id, i): UtxoRecord => {
+      const raw = found.get(toHex(bytes(spentKeys[i]!)));
+      const record = raw ? decodeUtxoValue(id, raw) : createdById.get(toHex(id));
+      if (!record) {
+        throw new StoreError(StoreErrorCode.UtxoMissing, `spent output ${toHex(id)} is not unspent`, {
+          outputId: toHex(id),
+        });
+      }
+      return record;
+    });
+
+    if (createdKeys.length > 0) {
+      await this.utxos.insertMany(
+        commit.created.map((r, i) => ({
+          _id: createdKeys[i]!,
+          c: chain,
+          v: bin(encodeUtxoValue(r)),
+          p: bin(programKey(r.controlProgram)),
+        })),
+        { session, ordered: true },
+      );
+    }
+    if (spentKeys.length > 0) await this.utxos.deleteMany({ _id: { $in: spentKeys } }, { session });
+    const entry = { blockId, parentId, height, header: commit.header, work: commit.work };
+    await this.blocks.replaceOne(
+      { _id: bin(chainKey(chain, blockId)) },
+      { c: chain, e: bin(encodeBlockIndexValue(entry)), b: bin(commit.blockBytes) },
+      { session, upsert: true },
+    );
+    await this.main.replaceOne(
+      { _id: bin(chainKey(chain, heightBytes(height))) },
+      { c: chain, h: height, id: bin(blockId) },
+      { session, upsert: true },
+    );
+    if (commit.txIds.length > 0) {
+      await this.txs.bulkWrite(
+        commit.txIds.map((txId, index) => ({
+          replaceOne: {
+            filter: { _id: bin(chainKey(chain, txId)) },
+            replacement: { c: chain, l: bin(encodeTxLocation({ blockId, height, index })) },
+            upsert: true,
+          },
+        })),
+        { session, ordered: true },
+      );
+    }
+    const delta: BlockDelta = {
+      chain,
+      height,
+      blockId,
+      parentId,
+      txIds: commit.txIds,
+      created: commit.created,
+      spent,
+    };
+    await this.deltas.replaceOne(
+      { _id: bin(chainKey(chain, blockId)) },
+      { c: chain, d: bin(encodeDelta(delta)) },
+      { session, upsert: true },
+    );
+    const next = { height, blockId };
+    await this.chains.updateOne(
+      { _id: chain },
+      { $set: { tip: bin(encodeTip(next)) }, $inc: { rev: 1 } },
+      { session, upsert: true },
+    );
+    return { applied: true, tip: next };
   }
 
   async revertBlock(chain: string, blockId: Uint8Array): Promise<RevertResult> {

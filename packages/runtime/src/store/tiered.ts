@@ -79,15 +79,30 @@ export class TieredStore implements ChainStateStore, UtxoReader {
     return this.serial(async () => {
       const result = await this.durable.commitBlock(commit);
       await this.hooks.afterDurableCommit?.(commit);
-      const outcome = await this.hot.applyBlock(commit.chain, {
-        height: commit.height,
-        blockId: commit.blockId,
-        parentId: commit.parentId,
-        created: commit.created,
-        spent: commit.spent,
-      });
-      return { ...result, hot: await this.settle(commit.chain, outcome) };
+      return { ...result, hot: await this.applyHot(commit) };
     });
+  }
+
+  /** Several blocks, each on the one before: one durable transaction, then Redis block by block. */
+  commitBlocks(commits: readonly BlockCommit[]): Promise<TieredCommitResult[]> {
+    return this.serial(async () => {
+      const results = await this.durable.commitBlocks(commits);
+      for (const c of commits) await this.hooks.afterDurableCommit?.(c);
+      const out: TieredCommitResult[] = [];
+      for (const [i, c] of commits.entries()) out.push({ ...results[i]!, hot: await this.applyHot(c) });
+      return out;
+    });
+  }
+
+  private async applyHot(commit: BlockCommit): Promise<TieredOutcome> {
+    const outcome = await this.hot.applyBlock(commit.chain, {
+      height: commit.height,
+      blockId: commit.blockId,
+      parentId: commit.parentId,
+      created: commit.created,
+      spent: commit.spent,
+    });
+    return this.settle(commit.chain, outcome);
   }
 
   revertBlock(chain: string, blockId: Uint8Array): Promise<TieredRevertResult> {

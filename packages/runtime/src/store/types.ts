@@ -150,6 +150,11 @@ export interface ChainStateReader {
 export interface ChainStateStore extends ChainStateReader {
   /** Connects a block on top of the tip; committing the block already at `height` is a no-op. */
   commitBlock(commit: BlockCommit): Promise<CommitResult>;
+  /**
+   * Connects several blocks, each on top of the one before, in one transaction: all or none (a
+   * validator's window in stage 2: one durable sync for the lot). Results in order.
+   */
+  commitBlocks(commits: readonly BlockCommit[]): Promise<CommitResult[]>;
   /** Disconnects the tip block (for a reorg) from its undo journal; a block not on the main chain is a no-op. */
   revertBlock(chain: string, blockId: Uint8Array): Promise<RevertResult>;
   /** Marks a main-chain block irreversible; heights only go up; blocks at or below it cannot be reverted. */

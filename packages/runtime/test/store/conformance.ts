@@ -134,6 +134,39 @@ export function runDurableStoreConformance(name: string, factory: DurableStoreFa
       assert.deepEqual(await store.listChains(), ['main']);
     });
 
+    it('commits several blocks in one transaction: the same state as one by one; all or none', async (store) => {
+      const b = new ChainBuilder('main');
+      await store.commitBlock(b.next());
+      const window = [
+        b.next({ spend: 1, create: 3 }),
+        b.next({ spend: 2, create: 2 }),
+        b.next({ spend: 3, create: 1 }),
+      ];
+      const results = await store.commitBlocks(window);
+      assert.deepEqual(
+        results.map((r) => [r.applied, r.tip.height]),
+        [
+          [true, 1],
+          [true, 2],
+          [true, 3],
+        ],
+      );
+      await assertUtxos(store, b);
+      assert.deepEqual(await store.getChainState('main'), { tip: { height: 3, blockId: b.tip.blockId }, revision: 4 });
+      assert.deepEqual(
+        (await store.getMainChainRange('main', 0, 9)).map(hex),
+        b.blocks.map((x) => hex(x.blockId)),
+      );
+      assert.ok(await store.getBlockDelta('main', window[1]!.blockId), 'each block has its journal entry');
+      // A window whose third block spends an output that does not exist: nothing of it is applied.
+      const good = [b.next(), b.next()];
+      const bad = { ...b.next(), spent: [hashId('never created')] };
+      await rejectsWith(store.commitBlocks([...good, bad]), StoreErrorCode.UtxoMissing);
+      assert.deepEqual((await store.getTip('main'))?.height, 3);
+      assert.deepEqual(await store.getUtxos('main', [good[0]!.created[0]!.outputId]), [undefined]);
+      assert.deepEqual(await store.commitBlocks([]), []);
+    });
+
     it('committing the same block twice is a no-op', async (store) => {
       const b = new ChainBuilder('main');
       await store.commitBlock(b.next());

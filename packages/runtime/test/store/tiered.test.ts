@@ -91,6 +91,21 @@ function runChild(mode: 'commit' | 'revert', dir: string, blocks: number, crash:
 }
 
 describe('two-tier store on redis-server', () => {
+  test('a window of blocks in one durable transaction, then Redis block by block: the same state', async () => {
+    const durable = await freshDurable();
+    const store = tiered(durable);
+    const a = new ChainBuilder('main');
+    await store.commitBlock(a.next());
+    const window = Array.from({ length: 6 }, (_, i) => a.next({ spend: 2, create: 4, spendOwn: i % 2 === 1 }));
+    const results = await store.commitBlocks(window);
+    assert.deepEqual(
+      results.map((r) => [r.applied, r.hot]),
+      window.map(() => [true, HotOutcome.Applied]),
+    );
+    await assertHotMatches(store, a);
+    await assertRebuildIdentical(durable);
+  });
+
   test('commits and a reorg through both tiers; FLUSHALL + rebuild gives an identical Redis', async () => {
     const durable = await freshDurable();
     const store = tiered(durable);
