@@ -136,7 +136,9 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
       pow: { hash: ZERO_HASH },
     });
     const signatures = verifySignatureSets(this.verifier, result.signatureSets);
-    return { entries: result.entries, signatures: Promise.all([proofOfWork, signatures]).then(() => {}) };
+    const verdicts = Promise.all([proofOfWork, signatures]).then(() => {});
+    verdicts.catch(() => {}); // awaited by the pipeline, except past a failure in a window
+    return { entries: result.entries, signatures: verdicts };
   }
 
   /** The bits a child of `parent` must have (`nextBits`, comparing with the retarget's block). */

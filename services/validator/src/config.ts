@@ -30,10 +30,16 @@ export const validatorConfigSchema = defineConfigSchema({
   ...metricsConfigSchema,
   maxOrphans: setting.int({ default: 256, min: 1, doc: 'Orphan blocks (unknown parent) kept in memory at most' }),
   syncBatch: setting.int({
-    default: 64,
+    default: 256,
     min: 1,
     max: 1000,
     doc: 'Blocks asked for (and served) per net.getblocks request',
+  }),
+  windowSize: setting.int({
+    default: 128,
+    min: 1,
+    max: 1000,
+    doc: 'PSWV: received blocks validated as one window (stage 1 in parallel, one commit); 1 is block by block',
   }),
   syncTimeout: setting.duration({ default: '3s', min: 1, doc: 'Longest a net.getblocks round waits for replies' }),
   verifierThreads: setting.int({

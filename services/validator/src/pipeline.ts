@@ -8,6 +8,12 @@
 //   new block fails) -> adopt the orphans it was missing.
 // A rejection leaves the chain state as it was and is typed (see errors.ts). What differs between
 // chains (codec, stage 1, stage 2, a block's weight, fork choice) is the subclass's.
+// PSWV (submitWindow): a run of blocks extending the tip, each the child of the one before (a
+// catch-up's getblocks reply, a burst), goes through stage 1 all at once (each block's stateless
+// checks on this thread while the earlier blocks' signatures are verified on the pool) and through
+// stage 2 in order against the store plus the window's overlay (the outputs its earlier blocks
+// create and spend); the valid prefix is committed in one durable transaction, so a window costs
+// one sync, not one per block.
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -95,6 +101,12 @@ export type PipelineBlock<H extends IndexHeader> = { readonly header: H; readonl
 /** A decoded block with its entries, kept for a while after stage 1 so connecting it costs no re-decode. */
 export type Decoded<B> = { readonly block: B; readonly bytes: Uint8Array; readonly entries: readonly TxEntries[] };
 
+/** What a window did: its blocks' results in order, and the rejection that stopped it, if one did. */
+export type WindowOutcome = { readonly results: readonly ProcessResult[]; readonly rejection?: Error };
+
+/** A window's stage-2 view: outputs its earlier blocks created (entry) or spent (undefined). */
+type WindowOverlay = Map<string, UtxoEntry | undefined>;
+
 /** Stage 1's outcome: the entries, and the signatures' verdict (verified on the pool meanwhile). */
 export type Stage1<B> = {
   readonly entries: readonly TxEntries[];
@@ -128,6 +140,9 @@ export type AnyChain = BlockPipeline<IndexHeader, any>;
 
 type ReorgIntent = { readonly detached: string[]; readonly attached: string[] };
 
+/** A block of a window, decoded. */
+type WindowBlock<B> = { readonly block: B; readonly bytes: Uint8Array; readonly id: Uint8Array; readonly key: string };
+
 export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlock<H>> {
   readonly chainId: string;
   readonly index = new BlockIndex<H>();
@@ -144,6 +159,8 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly waiters = new Set<() => void>();
+  /** The blocks of the window in progress (stage 1 of a block may read its unfiled ancestors). */
+  private readonly windowBlocks = new Map<string, B>();
   /** Bumped by every main-chain change (WatchBlocks waits on it). */
   version = 0;
 
@@ -272,6 +289,45 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     });
   }
 
+  /**
+   * PSWV: runs `blocks` through the pipeline, a run of them that extends the tip as one window (see
+   * the file comment), the others one by one. Stops at the first rejected block (those before it
+   * stay connected) and returns it with the results so far; throws only when the store fails.
+   */
+  submitWindow(blocks: readonly Uint8Array[], source: BlockSource): Promise<WindowOutcome> {
+    return this.serial(async () => {
+      if (this.closed) throw new ValidatorError(ValidatorErrorCode.NOT_READY, 'the validator is stopping');
+      const results: ProcessResult[] = [];
+      let at = 0;
+      while (at < blocks.length) {
+        const run = this.runExtendingTip(blocks, at);
+        if (run.length >= 2) {
+          const outcome = await this.connectWindow(run, source);
+          results.push(...outcome.results);
+          for (const r of outcome.results) this.opts.onProcessed?.(source, r.disposition);
+          if (outcome.rejection) {
+            this.opts.onProcessed?.(source, rejectionOf(outcome.rejection)?.code ?? 'ERROR');
+            return { results, rejection: outcome.rejection };
+          }
+          at += run.length;
+          continue;
+        }
+        try {
+          const result = await this.process(blocks[at]!, source);
+          this.opts.onProcessed?.(source, result.disposition);
+          results.push(result);
+        } catch (err) {
+          const rejection = rejectionOf(err);
+          if (!rejection) throw err;
+          this.opts.onProcessed?.(source, rejection.code);
+          return { results, rejection };
+        }
+        at++;
+      }
+      return { results };
+    });
+  }
+
   /** Refuses further blocks; resolves once the pipeline is empty. */
   async close(): Promise<void> {
     this.closed = true;
@@ -397,6 +453,114 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     }
     await this.adoptOrphans(key);
     return result;
+  }
+
+  /**
+   * The blocks from `blocks[at]` that form a chain on the tip (decoded; none known, invalid or
+   * orphaned), at most to the end: empty when `blocks[at]` is not a new child of the tip.
+   */
+  private runExtendingTip(blocks: readonly Uint8Array[], at: number): WindowBlock<B>[] {
+    const run: WindowBlock<B>[] = [];
+    let parentId = this.tip.id;
+    for (let i = at; i < blocks.length; i++) {
+      let block: B;
+      try {
+        block = this.codec.decode(blocks[i]!);
+      } catch {
+        break; // the pipeline reports it when it gets there
+      }
+      const id = this.codec.blockId(block.header);
+      const key = hex(id);
+      if (!sameBytes(block.header.previousBlockId, parentId) || this.index.get(key) || this.invalid.has(key)) break;
+      run.push({ block, bytes: blocks[i]!, id, key });
+      parentId = id;
+    }
+    return run;
+  }
+
+  /** One window: stage 1 for every block, stage 2 in order, one commit of the valid prefix. */
+  private async connectWindow(run: readonly WindowBlock<B>[], source: BlockSource): Promise<WindowOutcome> {
+    const oldTip = this.tip;
+    const nodes: IndexNode<H>[] = [];
+    for (const w of run) nodes.push(this.nodeOf(w.block, w.id, nodes.at(-1) ?? oldTip));
+    for (const w of run) this.windowBlocks.set(w.key, w.block);
+    let failure: { at: number; err: unknown } | undefined;
+    const commits: BlockCommit[] = [];
+    const decoded: Decoded<B>[] = [];
+    try {
+      const stage1: Stage1<B>[] = [];
+      for (const [i, w] of run.entries()) {
+        try {
+          stage1.push(await this.stage1(w.block, w.id, nodes[i - 1] ?? oldTip, {}));
+        } catch (err) {
+          failure = { at: i, err };
+          break;
+        }
+      }
+      const overlay: WindowOverlay = new Map();
+      for (const [i, s1] of stage1.entries()) {
+        const w = run[i]!;
+        const d: Decoded<B> =
+          s1.filed === undefined
+            ? { block: w.block, bytes: w.bytes, entries: s1.entries }
+            : { block: s1.filed, bytes: this.codec.encode(s1.filed), entries: s1.entries };
+        try {
+          const commit = await this.prepare(nodes[i]!, d, overlay);
+          await s1.signatures;
+          commits.push(commit);
+          decoded.push(d);
+        } catch (err) {
+          failure = { at: i, err };
+          break;
+        }
+      }
+    } finally {
+      this.windowBlocks.clear();
+    }
+    if (failure && !rejectionOf(failure.err)) throw failure.err;
+    const results: ProcessResult[] = [];
+    if (commits.length > 0) {
+      try {
+        await this.store.commitBlocks(commits);
+      } catch (err) {
+        this.log.error('window commit failed; reloading the main chain from the store', { err });
+        await this.reloadMain();
+        throw new ValidatorError(ValidatorErrorCode.STORE_FAILED, 'the store failed to commit the window', {}, err);
+      }
+      for (const [i, d] of decoded.entries()) {
+        const node = nodes[i]!;
+        this.decoded.set(node.key, d);
+        this.index.pushMain(node);
+        await this.onFiled(node, d.block);
+        results.push({ disposition: BlockDisposition.Connected, id: node.id, height: node.height });
+      }
+      await this.changedFrom(oldTip);
+      this.log.info('window connected', {
+        from: nodes[0]!.height,
+        to: this.tip.height,
+        blocks: commits.length,
+        source,
+      });
+    }
+    if (!failure) return { results };
+    const rejection = rejectionOf(failure.err)!;
+    const bad = run[failure.at]!;
+    this.log.info('block rejected', {
+      block: bad.key,
+      height: nodes[failure.at]!.height,
+      code: rejection.code,
+      source,
+    });
+    if (this.remembers(rejection)) {
+      this.rememberInvalid(bad.key, rejection);
+      for (const w of run.slice(failure.at + 1)) this.rememberInvalid(w.key, invalidAncestor(w.key, bad.key));
+    }
+    return { results, rejection };
+  }
+
+  /** A block of a window in progress that is not filed yet (stage 1 of its descendants may read it). */
+  protected windowBlock(key: string): B | undefined {
+    return this.windowBlocks.get(key);
   }
 
   /** A known block came again (side chains take the new signatures of its witness). */
@@ -592,15 +756,31 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     await this.store.commitBlock(await this.prepare(node, await this.decodedOf(node)));
   }
 
-  /** Stage 2: the block's UTXO checks against the store's UTXO set (its parent's state), as a commit. */
-  private async prepare(node: IndexNode<H>, d: Decoded<B>): Promise<BlockCommit> {
-    const ids = this.readIds(d.entries);
-    const records = ids.length > 0 ? await this.store.durable.getUtxos(this.chainId, ids) : [];
+  /**
+   * Stage 2: the block's UTXO checks against the store's UTXO set (its parent's state), as a commit.
+   * In a window, `overlay` holds what the window's earlier blocks did, and takes this block's changes.
+   */
+  private async prepare(node: IndexNode<H>, d: Decoded<B>, overlay?: WindowOverlay): Promise<BlockCommit> {
     const view = new Map<string, UtxoEntry>();
+    const read: Uint8Array[] = [];
+    for (const id of this.readIds(d.entries)) {
+      const key = hex(id);
+      if (overlay?.has(key)) {
+        const entry = overlay.get(key);
+        if (entry) view.set(key, entry);
+      } else {
+        read.push(id);
+      }
+    }
+    const records = read.length > 0 ? await this.store.durable.getUtxos(this.chainId, read) : [];
     records.forEach((r, i) => {
-      if (r) view.set(hex(ids[i]!), utxoEntryOf(r));
+      if (r) view.set(hex(read[i]!), utxoEntryOf(r));
     });
     const changes = this.connectChanges({ get: (outputId) => view.get(hex(outputId)) }, d.block, d.entries);
+    if (overlay) {
+      for (const c of changes.spent) overlay.set(hex(c.outputId), undefined);
+      for (const c of changes.created) overlay.set(hex(c.outputId), c.entry);
+    }
     return this.commitOf(node, d.bytes, d.entries, changes.spent, changes.created);
   }
 

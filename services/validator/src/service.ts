@@ -170,6 +170,7 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     chainId,
     nodeId: config.nodeId,
     batch: config.syncBatch,
+    window: config.windowSize,
     timeoutMs: config.syncTimeout,
     log: log.child({ module: 'sync' }),
     signal: ctx.signal,

@@ -283,8 +283,10 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
     return (await this.tally.roundAfter(node.header.previousBlockId)).producers.producers;
   }
 
-  /** The tally's block source: the index (memory or store), else any block the store filed. */
+  /** The tally's block source: the window in progress, the index (memory or store), else any block the store filed. */
   private async blockById(id: Uint8Array): Promise<SideBlock | undefined> {
+    const pending = this.windowBlock(hex(id));
+    if (pending !== undefined) return pending;
     const node = this.index.get(hex(id));
     if (node !== undefined) return (await this.decodedOf(node)).block;
     const body = await this.store.durable.getBlockBody(this.chainId, id);

@@ -20,6 +20,8 @@ export type NetSyncOptions = {
   readonly nodeId: string;
   /** Blocks per getblocks request (asked and served). */
   readonly batch: number;
+  /** Blocks per PSWV window (1: block by block). */
+  readonly window: number;
   /** Longest one getblocks round waits for replies, ms. */
   readonly timeoutMs: number;
   readonly log: Logger;
@@ -109,18 +111,17 @@ export class NetSync {
       }
       let progressed = false;
       for (const blocks of replies) {
-        for (const bytes of blocks) {
+        for (let at = 0; at < blocks.length; at += this.opts.window) {
           if (this.opts.signal.aborted) return;
-          try {
-            const result = await this.chain.submit(bytes, 'sync');
-            this.received++;
+          const outcome = await this.chain.submitWindow(blocks.slice(at, at + this.opts.window), 'sync');
+          this.received += outcome.results.length;
+          for (const result of outcome.results) {
             if (result.disposition !== BlockDisposition.Duplicate) progressed = true;
             const node = this.chain.index.get(hex(result.id));
             if (node && (!from || node.height > from.height)) from = node;
-          } catch (err) {
-            const rejection = rejectionOf(err);
-            if (!rejection) throw err;
-            this.opts.log.info('synced block rejected', { code: rejection.code });
+          }
+          if (outcome.rejection) {
+            this.opts.log.info('synced block rejected', { code: rejectionOf(outcome.rejection)?.code });
             break; // the rest of this peer's reply descends from it
           }
         }
