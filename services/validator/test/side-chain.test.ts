@@ -8,25 +8,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { bbftV1, chainV1 } from '@bystack/proto';
 import {
-  assembleSideBlock,
   createDevnetPegIn,
-  createProducerSchedule,
-  createSideCoinbase,
-  createSideDevnetGenesis,
   createSideTxEntries,
   decodeSideBlock,
   devnetControlProgram,
-  devnetProducerXPrv,
   devnetXPrv,
   encodeSideBlock,
-  type ProducerReward,
-  producerSlotAt,
   type SideBlock,
   type SideTx,
   sha3,
   sideBlockId,
   sideDevnetParams,
-  VoteTally,
   witnessWith,
   type XPrv,
   xprvSign,
@@ -35,15 +27,15 @@ import {
 import { createNatsBus, isRpcError, type NatsBus, statusOfCode, subject } from '@bystack/runtime';
 import { startNats, startRedis, type TestServer } from '@bystack/testing';
 import { Disposition, hex, type InProcessValidator, startValidator, tempDir } from './devnet.ts';
+import { SideBlockMaker } from './side-blocks.ts';
 
 const params = sideDevnetParams;
 const chain = { chainId: params.chainId };
-const genesis = createSideDevnetGenesis(params);
+const maker0 = new SideBlockMaker(params);
+const genesis = maker0.genesis;
 const INTERVAL = params.consensus.blockIntervalMs;
 const recipient = devnetControlProgram(xprvToXPub(devnetXPrv('recipient', 0)));
-const producers = [0, 1, 2, 3].map((i) => devnetProducerXPrv(i));
-/** Where each producer's rewards accrue (its coinbases' first output). */
-const programOf = producers.map((xprv) => devnetControlProgram(xprvToXPub(xprv)));
+const { producers } = maker0;
 
 let pegIns = 0;
 function pegIn(signedBy?: XPrv, sourceId = sha3(new TextEncoder().encode(`validator peg-in ${pegIns++}`))): SideTx {
@@ -65,41 +57,9 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
   let bus: NatsBus;
   let dir: ReturnType<typeof tempDir>;
   let v: InProcessValidator;
-  const blocks = new Map<string, SideBlock>([[hex(sideBlockId(genesis.header)), genesis]]);
-  const tally = new VoteTally({ params, genesis }, async (id) => blocks.get(hex(id)));
-
-  /**
-   * A block on `parent` in the slot at `ts`, signed (witness) by `signer` (the slot's owner unless
-   * told), its coinbase paying `payouts` (the round's due unless told).
-   */
-  async function blockOn(
-    parent: SideBlock,
-    ts: bigint,
-    txs: readonly SideTx[] = [],
-    signer: 'owner' | 'none' | XPrv = 'owner',
-    payouts?: readonly ProducerReward[],
-  ): Promise<{ block: SideBlock; id: Uint8Array; owner: number }> {
-    const parentId = sideBlockId(parent.header);
-    const round = await tally.roundAfter(parentId);
-    const owner = producerSlotAt(
-      createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs),
-      ts,
-    ).producer.order;
-    const height = parent.header.height + 1n;
-    const unsigned = assembleSideBlock({
-      parentId,
-      height,
-      timestampMs: ts,
-      coinbase: createSideCoinbase(height, programOf[owner]!, payouts ?? round.payouts),
-      txs,
-    });
-    const id = sideBlockId(unsigned.header);
-    blocks.set(hex(id), unsigned);
-    if (signer === 'none') return { block: unsigned, id, owner };
-    const key = signer === 'owner' ? producers[owner]! : signer;
-    const witness = witnessWith(4, owner, xprvSign(key, id));
-    return { block: { ...unsigned, header: { ...unsigned.header, witness } }, id, owner };
-  }
+  const maker = new SideBlockMaker(params);
+  const { tally } = maker;
+  const blockOn = maker.blockOn.bind(maker);
 
   const submit = (block: SideBlock, checkOnly = false) =>
     v.client.submitBlock({ chain, block: { bytes: Buffer.from(encodeSideBlock(block)) }, checkOnly });
@@ -240,7 +200,7 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
 
   test("a round's first block pays exactly the previous round's rewards", async () => {
     const roundLength = params.consensus.roundLength;
-    let parent = blocks.get(hex((await tip()).tip!.blockId))!;
+    let parent = maker.made(hex((await tip()).tip!.blockId))!;
     let ts = parent.header.timestamp;
     while (parent.header.height < roundLength) {
       ts += INTERVAL;
@@ -261,7 +221,7 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
   });
 
   test('signatures that come before their block are kept for it', async () => {
-    const parent = blocks.get(hex((await tip()).tip!.blockId))!;
+    const parent = maker.made(hex((await tip()).tip!.blockId))!;
     const next = await blockOn(parent, parent.header.timestamp + INTERVAL);
     for (const p of [0, 1, 2, 3].filter((p) => p !== next.owner).slice(0, 2))
       sign(next.id, next.block.header.height, p);
@@ -272,7 +232,7 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
   });
 
   test('a shorter branch whose block becomes irreversible takes over', async () => {
-    const parent = blocks.get(hex((await tip()).tip!.blockId))!;
+    const parent = maker.made(hex((await tip()).tip!.blockId))!;
     const ts = parent.header.timestamp + INTERVAL;
     const a1 = await blockOn(parent, ts);
     const a2 = await blockOn(a1.block, ts + INTERVAL);
