@@ -191,6 +191,35 @@ export class RedisHotTier implements UtxoReader {
   /** Applies one block if the hot tier is at its parent; says 'already' if it has it. */
   async applyBlock(chain: string, change: HotBlockChange, staging = false): Promise<HotOutcome> {
     const keys = this.keys(chain, staging);
+    return (await this.script('apply', [keys.utxo, keys.ver, keys.ids], this.applyArgs(change))) as HotOutcome;
+  }
+
+  /**
+   * Applies blocks in order, each with its own version check (so each is atomic and never applied
+   * twice), in one round trip: the scripts go out as one pipeline.
+   */
+  async applyBlocks(chain: string, changes: readonly HotBlockChange[]): Promise<HotOutcome[]> {
+    if (changes.length === 0) return [];
+    const keys = this.keys(chain);
+    const { lua, sha } = SCRIPTS.apply;
+    const run = () => {
+      const pipeline = this.redis.pipeline();
+      for (const c of changes) pipeline.evalsha(sha, 3, keys.utxo, keys.ver, keys.ids, ...this.applyArgs(c));
+      return pipeline.exec();
+    };
+    let results = await this.guard('redis apply (pipeline)', run);
+    if (results?.some(([err]) => err instanceof Error && err.message.startsWith('NOSCRIPT'))) {
+      // Redis lost its script cache: load the script and send them all again (applied ones say 'already').
+      await this.guard('redis script load', () => this.redis.script('LOAD', lua));
+      results = await this.guard('redis apply (pipeline)', run);
+    }
+    return (results ?? []).map(([err, outcome]) => {
+      if (err) throw toStoreError(err, 'redis apply (pipeline)');
+      return outcome as HotOutcome;
+    });
+  }
+
+  private applyArgs(change: HotBlockChange): (string | Buffer)[] {
     const parentHeight = change.height === 0 ? '' : String(change.height - 1);
     const dropHeight = change.height >= this.recentBlocks ? String(change.height - this.recentBlocks) : '';
     const args: (string | Buffer)[] = [
@@ -203,7 +232,7 @@ export class RedisHotTier implements UtxoReader {
     ];
     for (const r of change.created) args.push(buf(r.outputId), buf(encodeUtxoValue(r)));
     for (const id of change.spent) args.push(buf(id));
-    return (await this.script('apply', [keys.utxo, keys.ver, keys.ids], args)) as HotOutcome;
+    return args;
   }
 
   /**

@@ -10,7 +10,7 @@
 // no change is ever applied twice.
 import { bytesEqual, tipsEqual } from './codec.ts';
 import { StoreError, StoreErrorCode } from './errors.ts';
-import { deltaChange, HotOutcome, type RedisHotTier } from './redis-hot.ts';
+import { deltaChange, type HotBlockChange, HotOutcome, type RedisHotTier } from './redis-hot.ts';
 import type {
   BlockCommit,
   ChainStateStore,
@@ -49,6 +49,17 @@ export type RepairReport = {
   readonly tip: ChainTip | undefined;
 };
 
+/** What the hot tier takes of a block commit. */
+function hotChange(commit: BlockCommit): HotBlockChange {
+  return {
+    height: commit.height,
+    blockId: commit.blockId,
+    parentId: commit.parentId,
+    created: commit.created,
+    spent: commit.spent,
+  };
+}
+
 export class TieredStore implements ChainStateStore, UtxoReader {
   readonly durable: DurableStore;
   readonly hot: RedisHotTier;
@@ -83,26 +94,34 @@ export class TieredStore implements ChainStateStore, UtxoReader {
     });
   }
 
-  /** Several blocks, each on the one before: one durable transaction, then Redis block by block. */
+  /**
+   * Several blocks of one chain, each on the one before: one durable transaction, then Redis block by
+   * block in one pipeline. A block Redis could not take (out of sync) repairs it once; the blocks
+   * after it are then already there.
+   */
   commitBlocks(commits: readonly BlockCommit[]): Promise<TieredCommitResult[]> {
     return this.serial(async () => {
+      if (commits.length === 0) return [];
+      const chain = commits[0]!.chain;
+      if (commits.some((c) => c.chain !== chain)) {
+        throw new StoreError(StoreErrorCode.InvalidArgument, 'commitBlocks takes blocks of one chain', { chain });
+      }
       const results = await this.durable.commitBlocks(commits);
       for (const c of commits) await this.hooks.afterDurableCommit?.(c);
+      const outcomes = await this.hot.applyBlocks(chain, commits.map(hotChange));
       const out: TieredCommitResult[] = [];
-      for (const [i, c] of commits.entries()) out.push({ ...results[i]!, hot: await this.applyHot(c) });
+      let repaired = false;
+      for (const [i, outcome] of outcomes.entries()) {
+        const hot: TieredOutcome = repaired ? 'repaired' : await this.settle(chain, outcome);
+        repaired ||= hot === 'repaired';
+        out.push({ ...results[i]!, hot });
+      }
       return out;
     });
   }
 
   private async applyHot(commit: BlockCommit): Promise<TieredOutcome> {
-    const outcome = await this.hot.applyBlock(commit.chain, {
-      height: commit.height,
-      blockId: commit.blockId,
-      parentId: commit.parentId,
-      created: commit.created,
-      spent: commit.spent,
-    });
-    return this.settle(commit.chain, outcome);
+    return this.settle(commit.chain, await this.hot.applyBlock(commit.chain, hotChange(commit)));
   }
 
   revertBlock(chain: string, blockId: Uint8Array): Promise<TieredRevertResult> {

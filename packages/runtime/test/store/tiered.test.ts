@@ -103,6 +103,14 @@ describe('two-tier store on redis-server', () => {
       window.map(() => [true, HotOutcome.Applied]),
     );
     await assertHotMatches(store, a);
+    // Redis lost its script cache (SCRIPT FLUSH, a restart): the pipeline loads it and goes on.
+    await redis.script('FLUSH');
+    const more = [a.next(), a.next()];
+    assert.deepEqual(
+      (await store.commitBlocks(more)).map((r) => r.hot),
+      [HotOutcome.Applied, HotOutcome.Applied],
+    );
+    await assertHotMatches(store, a);
     await assertRebuildIdentical(durable);
   });
 
