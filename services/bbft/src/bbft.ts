@@ -23,10 +23,9 @@ import {
   decodeDoubleSignEvidence,
   decodeSideBlock,
   type ElectedProducer,
-  ed25519Verify,
   Lru,
-  type ProducerSignatureVerifier,
   producerSlotAt,
+  ed25519ProducerVerifier as producerVerify,
   type SideBlock,
   type SideChainParams,
   type SideTx,
@@ -52,10 +51,6 @@ import type {
   SignatureMessage,
   TxSource,
 } from './types.ts';
-
-/** Ed25519 in the argument order the consensus helpers take. */
-export const producerVerify: ProducerSignatureVerifier = (signature, message, publicKey) =>
-  ed25519Verify(publicKey, message, signature);
 
 export type BbftOptions = {
   readonly params: SideChainParams;

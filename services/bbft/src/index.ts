@@ -1,6 +1,6 @@
 // @bystack/bbft: the side-chain block producer (DPoS slots, BBFT signatures, irreversibility,
 // double-sign detection), one process per producer key. This file only re-exports.
-export { Bbft, type BbftModules, type BbftOptions, type BbftStatus, producerVerify } from './bbft.ts';
+export { Bbft, type BbftModules, type BbftOptions, type BbftStatus } from './bbft.ts';
 export { coinbaseGas, decodeReaped } from './block-builder.ts';
 export {
   BlockTree,

@@ -26,6 +26,7 @@ import {
   devnetXPrv,
   encodeSideBlock,
   producerSlotAt,
+  ed25519ProducerVerifier as producerVerify,
   sha3,
   sideBlockId,
   sideDevnetParams,
@@ -36,7 +37,6 @@ import {
 } from '@bystack/protocol';
 import { isRpcError, subject } from '@bystack/runtime';
 import { startNats, startRedis, type TestServer } from '@bystack/testing';
-import { producerVerify } from '../src/bbft.ts';
 import { NetObserver, ProducerProcess, waitFor } from './support/network.ts';
 import { type HeldBlock, SideNode } from './support/side-node.ts';
 

@@ -4,8 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { devnetProducerXPrv, sha3, verifyDoubleSignEvidence, xprvSign, xprvToXPub } from '@bystack/protocol';
-import { producerVerify } from '../src/bbft.ts';
+import {
+  devnetProducerXPrv,
+  ed25519ProducerVerifier as producerVerify,
+  sha3,
+  verifyDoubleSignEvidence,
+  xprvSign,
+  xprvToXPub,
+} from '@bystack/protocol';
 import { EvidenceStore } from '../src/evidence-store.ts';
 import { SignatureLedger } from '../src/signature-ledger.ts';
 

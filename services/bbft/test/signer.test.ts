@@ -6,9 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { devnetProducerXPrv, sha3, verifyBlockSignature, xprvToXPub } from '@bystack/protocol';
+import {
+  devnetProducerXPrv,
+  ed25519ProducerVerifier as producerVerify,
+  sha3,
+  verifyBlockSignature,
+  xprvToXPub,
+} from '@bystack/protocol';
 import { createLmdbStore, type DurableStore } from '@bystack/runtime';
-import { producerVerify } from '../src/bbft.ts';
 import { Signer } from '../src/signer.ts';
 import { StoreSignerGuard, signerKeyspace } from '../src/signer-guard.ts';
 

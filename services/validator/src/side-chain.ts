@@ -18,13 +18,12 @@ import {
   decodeSideBlock,
   decodeSideBlockHeader,
   type ElectedProducer,
-  ed25519Verify,
   encodeSideBlock,
   encodeSideBlockHeader,
   isIrreversible,
   Lru,
-  type ProducerSignatureVerifier,
   producerSlotAt,
+  ed25519ProducerVerifier as producerVerify,
   type SideBlock,
   type SideBlockHeader,
   type SideChainParams,
@@ -57,9 +56,6 @@ type SideNode = IndexNode<SideBlockHeader>;
 
 /** A signature of a block by one producer of its round. */
 export type ProducerSignature = { readonly producerKey: Uint8Array; readonly signature: Uint8Array };
-
-const producerVerify: ProducerSignatureVerifier = (signature, message, publicKey) =>
-  ed25519Verify(publicKey, message, signature);
 
 const EMPTY = new Uint8Array(0);
 /** Blocks whose signatures arrived before them, kept at most. */

@@ -2,11 +2,16 @@
 // isIrreversible, ProcessBlockSignature; `protocol/bc/types/block_witness.go`). Every producer of the
 // round signs each valid block it sees; its signature goes into the witness slot of its order. A block
 // with signatures from more than 2/3 of the round's producers is irreversible.
+import { ed25519Verify } from '../keys/ed25519.ts';
 import { assertBlockId, assertProducerKey, assertSignature } from './checks.ts';
 import { ConsensusError, ConsensusErrorCode } from './errors.ts';
 
 /** Plain Ed25519 verification, argument order of `@noble/curves` `ed25519.verify`. */
 export type ProducerSignatureVerifier = (signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array) => boolean;
+
+/** The chain's Ed25519 rule (`ed25519Verify`) as a ProducerSignatureVerifier. */
+export const ed25519ProducerVerifier: ProducerSignatureVerifier = (signature, message, publicKey) =>
+  ed25519Verify(publicKey, message, signature);
 
 /**
  * The message a producer signs for a block: exactly the 32-byte block id, no prefix (Vapor signs

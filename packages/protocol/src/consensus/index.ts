@@ -4,6 +4,7 @@ export {
   type BlockSignatureSet,
   blockSignBytes,
   createBlockSignatureSet,
+  ed25519ProducerVerifier,
   isBlockIrreversible,
   isIrreversible,
   type ProducerSignatureVerifier,
