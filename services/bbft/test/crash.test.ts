@@ -26,7 +26,7 @@ import {
 import { createLmdbStore, subject } from '@bystack/runtime';
 import { startNats, startRedis, type TestServer } from '@bystack/testing';
 import { StoreSignerGuard, signerKeyspace } from '../src/signer-guard.ts';
-import { NetObserver, ProducerProcess, waitFor, within } from './support/network.ts';
+import { NetObserver, type ProducerProcess, waitFor, within } from './support/network.ts';
 import { SideNode } from './support/side-node.ts';
 
 const params = sideDevnetParams;
@@ -63,12 +63,7 @@ describe('a producer killed right after persisting a signature', { timeout: 60_0
     const next = round.producers.producers
       .map((p) => ({ order: p.order, at: nextProducerTurnStart(schedule, p.producerKey, soon)! }))
       .sort((a, b) => (a.at < b.at ? -1 : 1))[0]!;
-    victim = new ProducerProcess({
-      index: next.order,
-      natsUrl: nats.url,
-      validatorAddr: node.validator.address,
-      dataDir,
-    });
+    victim = node.producer(next.order, false);
     await victim.start({ BYSTACK_BBFT_TEST_CRASH_AFTER_PERSIST: 'own' });
 
     // It builds block 1 in its slot, the validator takes it, the record is persisted: SIGKILL.

@@ -37,7 +37,7 @@ import {
 } from '@bystack/protocol';
 import { isRpcError, subject } from '@bystack/runtime';
 import { startNats, startRedis, type TestServer } from '@bystack/testing';
-import { NetObserver, ProducerProcess, waitFor } from './support/network.ts';
+import { NetObserver, type ProducerProcess, waitFor } from './support/network.ts';
 import { type HeldBlock, SideNode } from './support/side-node.ts';
 
 const params = sideDevnetParams;
@@ -78,16 +78,7 @@ describe('four BBFT producers on the side devnet', { timeout: 120_000 }, () => {
     node = await SideNode.start({ natsUrl: nats.url, redisUrl: redis.url, dataDir });
     await node.submitTxs(Array.from({ length: POOL }, (_, i) => pegIn(i)));
     observer = await NetObserver.start(nats.url, params.chainId);
-    producers = [0, 1, 2, 3].map(
-      (index) =>
-        new ProducerProcess({
-          index,
-          natsUrl: nats.url,
-          validatorAddr: node.validator.address,
-          mempoolAddr: node.mempool.address,
-          dataDir,
-        }),
-    );
+    producers = [0, 1, 2, 3].map((index) => node.producer(index));
     await Promise.all(producers.map((p) => p.start()));
   });
 

@@ -11,7 +11,7 @@ import { chainV1 } from '@bystack/proto';
 import { encodeSideBlock } from '@bystack/protocol';
 import { isRpcError } from '@bystack/runtime';
 import { startNats, startRedis, type TestServer } from '@bystack/testing';
-import { ProducerProcess, waitFor } from './support/network.ts';
+import { type ProducerProcess, waitFor } from './support/network.ts';
 import { type SideChainName, SideNode } from './support/side-node.ts';
 
 const CHAINS: readonly SideChainName[] = ['side-devnet', 'side-devnet-2'];
@@ -29,18 +29,7 @@ describe('a node on two side chains', { timeout: 120_000 }, () => {
     for (const chain of CHAINS) {
       const node = await SideNode.start({ natsUrl: nats.url, redisUrl: redis.url, dataDir, chain });
       nodes.push(node);
-      for (const index of [0, 1, 2, 3]) {
-        producers.push(
-          new ProducerProcess({
-            index,
-            chain,
-            natsUrl: nats.url,
-            validatorAddr: node.validator.address,
-            mempoolAddr: node.mempool.address,
-            dataDir,
-          }),
-        );
-      }
+      for (const index of [0, 1, 2, 3]) producers.push(node.producer(index));
     }
     await Promise.all(producers.map((p) => p.start()));
   });

@@ -19,6 +19,7 @@ import {
   VoteTally,
 } from '@bystack/protocol';
 import { createGrpcClient, type GrpcClient, isRpcError, statusOfCode } from '@bystack/runtime';
+import { ProducerProcess } from './network.ts';
 import { ServiceProcess } from './service-process.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -48,6 +49,7 @@ function held(block: SideBlock): HeldBlock {
 }
 
 export class SideNode {
+  readonly setup: SideNodeSetup;
   readonly params: SideChainParams;
   readonly genesis: HeldBlock;
   readonly validator: ServiceProcess;
@@ -57,6 +59,7 @@ export class SideNode {
   #mempoolClient: GrpcClient<typeof mempoolV1.MempoolServiceService> | undefined;
 
   constructor(setup: SideNodeSetup) {
+    this.setup = setup;
     const name = setup.chain ?? 'side-devnet';
     this.params = SIDE_CHAINS[name];
     const genesis = createSideDevnetGenesis(this.params);
@@ -84,6 +87,18 @@ export class SideNode {
     await node.validator.start();
     await node.mempool.start();
     return node;
+  }
+
+  /** The bbft process of devnet producer `index` on this node (not started); `withMempool`: it reaps txs. */
+  producer(index: number, withMempool = true): ProducerProcess {
+    return new ProducerProcess({
+      index,
+      chain: this.setup.chain ?? 'side-devnet',
+      natsUrl: this.setup.natsUrl,
+      validatorAddr: this.validator.address,
+      ...(withMempool ? { mempoolAddr: this.mempool.address } : {}),
+      dataDir: this.setup.dataDir,
+    });
   }
 
   get chainRef(): { chainId: string } {
