@@ -3,6 +3,7 @@
 // mempool as real processes on the side chain. One scenario in steps:
 //   1. all four: blocks in 500 ms slots, with the mempool's transactions (federation peg-ins), become
 //      irreversible, at the producers and at the validator (signatures it takes from net.sig);
+//      then a spend of a pegged-in coin, admitted against the hot tier the validator wrote, is mined;
 //   2. one producer stopped: blocks keep becoming irreversible (3 of 4 signatures);
 //   3. a block with an invalid transaction (its producer's slot and signature): the validator rejects
 //      it with a typed code, no honest producer signs it, it never becomes irreversible;
@@ -20,6 +21,7 @@ import {
   createDevnetPegIn,
   createProducerSchedule,
   createSideCoinbase,
+  createSideTxEntries,
   decodeDoubleSignEvidence,
   devnetControlProgram,
   devnetProducerXPrv,
@@ -27,6 +29,7 @@ import {
   encodeSideBlock,
   producerSlotAt,
   ed25519ProducerVerifier as producerVerify,
+  type SideTx,
   sha3,
   sideBlockId,
   sideDevnetParams,
@@ -34,6 +37,7 @@ import {
   witnessWith,
   xprvSign,
   xprvToXPub,
+  xpubToPublicKey,
 } from '@bystack/protocol';
 import { isRpcError, subject } from '@bystack/runtime';
 import { startNats, startRedis, type TestServer } from '@bystack/testing';
@@ -145,6 +149,42 @@ describe('four BBFT producers on the side devnet', { timeout: 120_000 }, () => {
       ],
     );
     assert.ok(statuses.every((s) => s.blocksProduced + s.blocksSigned > 0n && s.evidenceCount === 0));
+  });
+
+  it('spends a pegged-in coin: the mempool reads it from the hot tier, a producer includes it', async () => {
+    const peg = pegIn(0);
+    const coin = {
+      sourceId: createSideTxEntries(peg).muxId,
+      sourcePosition: 0n,
+      assetId: peg.outputs[0]!.assetId,
+      amount: peg.outputs[0]!.amount,
+      controlProgram: RECIPIENT,
+    };
+    const owner = devnetXPrv('recipient', 0);
+    /** The coin paid back to the recipient, less `fee`, signed by its key. */
+    const spendOf = (fee: bigint) => {
+      const unsigned: SideTx = {
+        version: 1n,
+        timeRange: 0n,
+        inputs: [{ type: 'spend', ...coin, arguments: [] }],
+        outputs: [{ type: 'intraChain', assetId: coin.assetId, amount: coin.amount - fee, controlProgram: RECIPIENT }],
+      };
+      const entries = createSideTxEntries(unsigned);
+      const args = [xprvSign(owner, entries.sigHashes[0]!), xpubToPublicKey(xprvToXPub(owner))];
+      return { tx: { ...unsigned, inputs: [{ type: 'spend' as const, ...coin, arguments: args }] }, id: entries.txId };
+    };
+    const spend = spendOf(10_000_000n);
+    await node.submitTxs([spend.tx]);
+    const status = await waitFor('the spend to be confirmed', async () => {
+      const s = await node.chain.getTxStatus({ chain: node.chainRef, txId: Buffer.from(spend.id) });
+      return s.status === chainV1.TxStatus.TX_STATUS_CONFIRMED ? s : undefined;
+    });
+    assert.ok(status.block!.height > 0n);
+    // The coin is spent on the chain now (the hot tier no longer has it).
+    await assert.rejects(
+      node.submitTxs([spendOf(20_000_000n).tx]),
+      (err: unknown) => isRpcError(err) && err.code === 'UNKNOWN_INPUT',
+    );
   });
 
   it('keeps finality with one producer stopped (3 of 4 sign)', async () => {
