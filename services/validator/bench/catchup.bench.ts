@@ -22,7 +22,7 @@ import { SideBlockMaker } from '../test/side-blocks.ts';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 2000);
 const WINDOW = 128;
-const PEG_INS = 4;
+const PEG_INS = Number(process.env.BENCH_PEG_INS ?? 4);
 
 const redisServer = await startRedis();
 const redis = new Redis(redisServer.url);

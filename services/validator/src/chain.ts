@@ -16,6 +16,7 @@ import {
   type MainChainParams,
   nextBits,
   retargetCompareHeight,
+  type SignatureVerifier,
   seedBlockHeight,
   seedForHeight,
   type TxEntries,
@@ -28,7 +29,7 @@ import {
   workFromBits,
 } from '@bystack/protocol';
 import type { IndexNode } from './block-index.ts';
-import { BlockPipeline, type PipelineOptions } from './pipeline.ts';
+import { BlockPipeline, type PipelineOptions, type Stage1Options } from './pipeline.ts';
 import { TensorityHasher } from './pow-hasher.ts';
 
 export {
@@ -75,8 +76,8 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
     return workFromBits(header.bits);
   }
 
-  protected stage1(block: Block, id: Uint8Array, parent: IndexNode<BlockHeader>) {
-    return this.validateStateless(block, id, parent);
+  protected stage1(block: Block, id: Uint8Array, parent: IndexNode<BlockHeader>, opts: Stage1Options) {
+    return this.validateStateless(block, id, parent, opts.verifier ?? this.verifier);
   }
 
   protected connectChanges(view: UtxoView, block: Block, entries: readonly TxEntries[]): UtxoChanges {
@@ -93,6 +94,7 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
     block: Block,
     id: Uint8Array,
     parent: IndexNode<BlockHeader>,
+    verifier: SignatureVerifier,
   ): { entries: readonly TxEntries[]; signatures: Promise<void> } {
     const { header } = block;
     const { params } = this;
@@ -135,7 +137,7 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
       now,
       pow: { hash: ZERO_HASH },
     });
-    const signatures = verifySignatureSets(this.verifier, result.signatureSets);
+    const signatures = verifySignatureSets(verifier, result.signatureSets);
     const verdicts = Promise.all([proofOfWork, signatures]).then(() => {});
     verdicts.catch(() => {}); // awaited by the pipeline, except past a failure in a window
     return { entries: result.entries, signatures: verdicts };

@@ -17,6 +17,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  createBatchingSignatureVerifier,
   createUtxoOverlay,
   type SignatureVerifier,
   type TxEntries,
@@ -69,6 +70,9 @@ export type SubmitOptions = {
   readonly checkOnly?: boolean;
 };
 
+/** How stage 1 runs: SubmitOptions, and the verifier of its signatures (a window's batch). */
+export type Stage1Options = SubmitOptions & { readonly verifier?: SignatureVerifier };
+
 export type PipelineOptions = {
   readonly chainId: string;
   readonly store: TieredStore;
@@ -112,7 +116,7 @@ export type Stage1<B> = {
   readonly entries: readonly TxEntries[];
   readonly signatures: Promise<void>;
   /** The block to file when the chain normalizes it (a side block keeps only the valid signatures). */
-  readonly filed?: B | undefined;
+  readonly filed?: B | Promise<B> | undefined;
 };
 
 const RECENT_DECODED = 64;
@@ -185,7 +189,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     block: B,
     id: Uint8Array,
     parent: IndexNode<H>,
-    opts: SubmitOptions,
+    opts: Stage1Options,
   ): Stage1<B> | Promise<Stage1<B>>;
   /** Stage 2: the block's changes to the UTXO set `view` (its parent's state). Reads only. */
   protected abstract connectChanges(view: UtxoView, block: B, entries: readonly TxEntries[]): UtxoChanges;
@@ -487,24 +491,24 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     let failure: { at: number; err: unknown } | undefined;
     const commits: BlockCommit[] = [];
     const decoded: Decoded<B>[] = [];
+    // The window's signatures go to the pool as one batch, sent once every block's stage 1 ran.
+    const batch = createBatchingSignatureVerifier(this.verifier);
     try {
       const stage1: Stage1<B>[] = [];
       for (const [i, w] of run.entries()) {
         try {
-          stage1.push(await this.stage1(w.block, w.id, nodes[i - 1] ?? oldTip, {}));
+          stage1.push(await this.stage1(w.block, w.id, nodes[i - 1] ?? oldTip, { verifier: batch }));
         } catch (err) {
           failure = { at: i, err };
           break;
         }
       }
+      const verified = batch.flush();
       const overlay: WindowOverlay = new Map();
       for (const [i, s1] of stage1.entries()) {
         const w = run[i]!;
-        const d: Decoded<B> =
-          s1.filed === undefined
-            ? { block: w.block, bytes: w.bytes, entries: s1.entries }
-            : { block: s1.filed, bytes: this.codec.encode(s1.filed), entries: s1.entries };
         try {
+          const d = await this.decodedFrom(w.block, w.bytes, s1);
           const commit = await this.prepare(nodes[i]!, d, overlay);
           await s1.signatures;
           commits.push(commit);
@@ -514,8 +518,10 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
           break;
         }
       }
+      await verified;
     } finally {
       this.windowBlocks.clear();
+      await batch.close();
     }
     if (failure && !rejectionOf(failure.err)) throw failure.err;
     const results: ProcessResult[] = [];
@@ -558,6 +564,13 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     return { results, rejection };
   }
 
+  /** The block as stage 1 says to file it (a side block keeps only its valid witness signatures). */
+  private async decodedFrom(block: B, bytes: Uint8Array, s1: Stage1<B>): Promise<Decoded<B>> {
+    if (s1.filed === undefined) return { block, bytes, entries: s1.entries };
+    const filed = await s1.filed;
+    return { block: filed, bytes: this.codec.encode(filed), entries: s1.entries };
+  }
+
   /** A block of a window in progress that is not filed yet (stage 1 of its descendants may read it). */
   protected windowBlock(key: string): B | undefined {
     return this.windowBlocks.get(key);
@@ -597,10 +610,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     let prepared: BlockCommit | undefined;
     try {
       const stage1 = await this.stage1(block, id, parent, {});
-      decoded =
-        stage1.filed === undefined
-          ? { block, bytes, entries: stage1.entries }
-          : { block: stage1.filed, bytes: this.codec.encode(stage1.filed), entries: stage1.entries };
+      decoded = await this.decodedFrom(block, bytes, stage1);
       let stage2Error: unknown;
       if (extendsTip) {
         try {

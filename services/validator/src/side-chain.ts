@@ -11,6 +11,7 @@
 //   stays among equals). A block's weight is 1, so a branch's cumulative weight is its length.
 import {
   applyBlockVotes,
+  blockSignBytes,
   connectSideBlock,
   consensusBlockOf,
   createProducerSchedule,
@@ -28,6 +29,7 @@ import {
   type SideBlockHeader,
   type SideChainParams,
   type SideTxEntries,
+  type SignatureVerifier,
   shouldSwitchChain,
   sideBlockId,
   type TxEntries,
@@ -41,7 +43,7 @@ import {
 import type { IndexNode } from './block-index.ts';
 import { hex, sameBytes } from './bytes.ts';
 import { ValidatorError, ValidatorErrorCode } from './errors.ts';
-import { BlockPipeline, type PipelineOptions, type Stage1, type SubmitOptions } from './pipeline.ts';
+import { BlockPipeline, type PipelineOptions, type Stage1, type Stage1Options } from './pipeline.ts';
 
 export type SideChainOptions = PipelineOptions & {
   readonly params: SideChainParams;
@@ -152,14 +154,14 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
     block: SideBlock,
     id: Uint8Array,
     parent: SideNode,
-    opts: SubmitOptions,
+    opts: Stage1Options,
   ): Promise<Stage1<SideBlock>> {
     const { params } = this;
+    const verifier = opts.verifier ?? this.verifier;
     const round = await this.tally.roundAfter(parent.id);
     const schedule = createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs);
     const owner = producerSlotAt(schedule, block.header.timestamp).producer;
-    const witness = validWitness(block, id, round.producers.producers);
-    if (opts.checkOnly !== true) checkOwnerSigned(block, witness, owner);
+    if (opts.checkOnly !== true) checkOwnerSlotFilled(block, owner);
     const result = validateSideBlockStateless(block, {
       params,
       consensus: params.consensus,
@@ -170,9 +172,15 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
     });
     // The coinbase pays exactly the previous round's rewards, to the same recipients in the same order.
     applyBlockVotes(await this.tally.resultAfter(parent.id), consensusBlockOf(block, id), params.consensus);
-    const signatures = verifySignatureSets(this.verifier, result.signatureSets);
+    // The witness's producer signatures are verified with the transactions' (on the pool, or in the window's batch).
+    const filed = validWitness(block, id, round.producers.producers, verifier).then((witness) => {
+      if (opts.checkOnly !== true) checkOwnerSigned(witness, owner);
+      return { ...block, header: { ...block.header, witness } };
+    });
+    filed.catch(() => {}); // awaited by the pipeline
+    const signatures = verifySignatureSets(verifier, result.signatureSets);
     signatures.catch(() => {}); // awaited by the pipeline
-    return { entries: result.entries, signatures, filed: { ...block, header: { ...block.header, witness } } };
+    return { entries: result.entries, signatures, filed };
   }
 
   // ---- signatures and irreversibility -------------------------------------------------------------
@@ -190,7 +198,7 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
   protected override async onDuplicate(node: SideNode, block: SideBlock): Promise<void> {
     if (node.height === 0) return;
     const producers = await this.producersOf(node);
-    const witness = validWitness(block, node.id, producers);
+    const witness = await validWitness(block, node.id, producers, this.verifier);
     const signatures = witness.flatMap((signature, order) => (signature.length > 0 ? [{ order, signature }] : []));
     await this.mergeSignatures(node, signatures, true);
   }
@@ -296,15 +304,29 @@ function isProducerSignature(producerKey: Uint8Array, id: Uint8Array, signature:
 }
 
 /** The block's witness reduced to its valid signatures, one slot per producer of the round. */
-function validWitness(block: SideBlock, id: Uint8Array, producers: readonly ElectedProducer[]): Uint8Array[] {
-  return producers.map((p, order) => {
-    const signature = block.header.witness[order];
-    return signature !== undefined && isProducerSignature(p.producerKey, id, signature) ? signature : EMPTY;
-  });
+async function validWitness(
+  block: SideBlock,
+  id: Uint8Array,
+  producers: readonly ElectedProducer[],
+  verifier: SignatureVerifier,
+): Promise<Uint8Array[]> {
+  const slots = producers.map((p, order) => ({ p, signature: block.header.witness[order] }));
+  const candidates = slots.filter(
+    (s): s is { p: ElectedProducer; signature: Uint8Array } => s.signature !== undefined && s.signature.length === 64,
+  );
+  const verdicts = await verifier.verifyAll(
+    candidates.map((c) => ({
+      publicKey: c.p.producerKey.subarray(0, 32),
+      message: blockSignBytes(id),
+      signature: c.signature,
+    })),
+  );
+  const valid = new Set(candidates.filter((_, i) => verdicts[i]).map((c) => c.p));
+  return slots.map((s) => (valid.has(s.p) ? s.signature! : EMPTY));
 }
 
-/** The producer owning the block's slot signed it (PSWV stage 1's block signature check). */
-function checkOwnerSigned(block: SideBlock, witness: readonly Uint8Array[], owner: ElectedProducer): void {
+/** The slot owner's witness slot is not empty (checked before anything costly). */
+function checkOwnerSlotFilled(block: SideBlock, owner: ElectedProducer): void {
   const given = block.header.witness[owner.order];
   if (given === undefined || given.length === 0) {
     throw new ValidatorError(
@@ -313,6 +335,10 @@ function checkOwnerSigned(block: SideBlock, witness: readonly Uint8Array[], owne
       { order: String(owner.order) },
     );
   }
+}
+
+/** The producer owning the block's slot signed it (PSWV stage 1's block signature check). */
+function checkOwnerSigned(witness: readonly Uint8Array[], owner: ElectedProducer): void {
   if (witness[owner.order]!.length === 0) {
     throw new ValidatorError(
       ValidatorErrorCode.BAD_PRODUCER_SIGNATURE,

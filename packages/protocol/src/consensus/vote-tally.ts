@@ -57,6 +57,8 @@ export class VoteTally {
   readonly #results: Lru<string, ConsensusResult>;
   readonly #headers: Lru<string, Header>;
   readonly #rounds: Lru<string, RoundInfo>;
+  /** The election block of the round of the block after a block (by that block's id). */
+  readonly #elections: Lru<string, { readonly id: Uint8Array; readonly header: Header }>;
   /** What the tally needs of blocks the caller already decoded (saves fetching them again). */
   readonly #noted: Lru<string, ConsensusBlock>;
 
@@ -70,6 +72,7 @@ export class VoteTally {
     this.#results = new Lru(size);
     this.#headers = new Lru(size);
     this.#rounds = new Lru(size);
+    this.#elections = new Lru(size);
     this.#noted = new Lru(size);
     this.#headers.set(this.#genesisKey, opts.genesis.header);
   }
@@ -127,13 +130,7 @@ export class VoteTally {
     if (cached !== undefined) return cached;
     const parent = await this.#header(parentId, signal);
     const height = parent.height + 1n;
-    const electionHeight = electionHeightOf(this.#params.consensus, height);
-    let electionId = parentId;
-    let election = parent;
-    while (election.height > electionHeight) {
-      electionId = election.previousBlockId;
-      election = await this.#header(electionId, signal);
-    }
+    const { id: electionId, header: election } = await this.#electionFor(parentId, parent, height, signal);
     const tally = await this.resultAfter(electionId, signal);
     const round: RoundInfo = {
       height,
@@ -143,5 +140,27 @@ export class VoteTally {
     };
     this.#rounds.set(parentKey, round);
     return round;
+  }
+
+  /**
+   * The election block of the round of block `height` (the child of `parentId`): the parent's own
+   * round's election when both rounds elect at the same height (remembered per block, so a chain of
+   * new blocks costs one lookup each), else found walking back from the parent.
+   */
+  async #electionFor(parentId: Uint8Array, parent: Header, height: bigint, signal?: AbortSignal) {
+    const electionHeight = electionHeightOf(this.#params.consensus, height);
+    const parentKey = toHex(parentId);
+    let found = this.#elections.get(toHex(parent.previousBlockId));
+    if (found === undefined || found.header.height !== electionHeight) {
+      let id = parentId;
+      let header = parent;
+      while (header.height > electionHeight) {
+        id = header.previousBlockId;
+        header = await this.#header(id, signal);
+      }
+      found = { id, header };
+    }
+    this.#elections.set(parentKey, found);
+    return found;
   }
 }

@@ -16,6 +16,7 @@ export { ED25519_EXPANDED_KEY_SIZE, ed25519InnerSignNoble, ed25519VerifyNoble } 
 export { ED25519_ORDER, ED25519_PUBLIC_KEY_SIZE, ED25519_SIGNATURE_SIZE } from './ed25519-rules.ts';
 export * from './errors.ts';
 export * from './program-hash.ts';
+export { type BatchingSignatureVerifier, createBatchingSignatureVerifier } from './signature-batch-verifier.ts';
 export {
   type CachingSignatureVerifier,
   type CachingSignatureVerifierStats,
