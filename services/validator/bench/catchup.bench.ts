@@ -21,7 +21,7 @@ import { tempDir } from '../test/devnet.ts';
 import { SideBlockMaker } from '../test/side-blocks.ts';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 2000);
-const WINDOW = 128;
+const WINDOW = Number(process.env.BENCH_WINDOW ?? 128);
 const PEG_INS = Number(process.env.BENCH_PEG_INS ?? 4);
 
 const redisServer = await startRedis();

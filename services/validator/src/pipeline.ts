@@ -122,6 +122,8 @@ export type Stage1<B> = {
 const RECENT_DECODED = 64;
 const INVALID_REMEMBERED = 4096;
 const LOAD_CHUNK = 5000;
+/** PSWV: blocks whose signatures go to the verifier pool together. */
+const SIGNATURE_BATCH_BLOCKS = 16;
 
 /** A Map that forgets its oldest entries beyond `max`. */
 class BoundedMap<K, V> extends Map<K, V> {
@@ -491,8 +493,10 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     let failure: { at: number; err: unknown } | undefined;
     const commits: BlockCommit[] = [];
     const decoded: Decoded<B>[] = [];
-    // The window's signatures go to the pool as one batch, sent once every block's stage 1 ran.
+    // The window's signatures go to the pool in batches of SIGNATURE_BATCH_BLOCKS blocks' worth: few
+    // dispatches, and the pool verifies while this thread runs the next blocks' stage 1.
     const batch = createBatchingSignatureVerifier(this.verifier);
+    const flushes: Promise<void>[] = [];
     try {
       const stage1: Stage1<B>[] = [];
       for (const [i, w] of run.entries()) {
@@ -502,8 +506,10 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
           failure = { at: i, err };
           break;
         }
+        if ((i + 1) % SIGNATURE_BATCH_BLOCKS === 0) flushes.push(batch.flush());
       }
-      const verified = batch.flush();
+      flushes.push(batch.flush());
+      const verified = Promise.all(flushes);
       const overlay: WindowOverlay = new Map();
       for (const [i, s1] of stage1.entries()) {
         const w = run[i]!;
