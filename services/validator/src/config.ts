@@ -30,7 +30,7 @@ export const validatorConfigSchema = defineConfigSchema({
   ...metricsConfigSchema,
   maxOrphans: setting.int({ default: 256, min: 1, doc: 'Orphan blocks (unknown parent) kept in memory at most' }),
   syncBatch: setting.int({
-    default: 256,
+    default: 1000,
     min: 1,
     max: 1000,
     doc: 'Blocks asked for (and served) per net.getblocks request',

@@ -6,7 +6,8 @@
 // the marker with the main chain and publishes what is missing. So a crash between a commit and
 // its events (or NATS being away) only delays them; a crash after publishing and before the marker
 // moved publishes them again with the SAME message ids (block id + event + epoch), which JetStream
-// drops as duplicates within the stream's duplicate window. The epoch keeps a block committed
+// drops as duplicates within the stream's duplicate window. The marker moves every MARKER_EVERY
+// events and at the end of a run, so a crash re-publishes at most that many. The epoch keeps a block committed
 // again after a reorganization back (A -> B -> A) from being taken for a duplicate of its first
 // commit.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,9 @@ export type EventPublisherOptions = {
   readonly crash?: (point: 'before-publish' | 'after-publish', height: number) => void;
 };
 
+/** Committed events between two writes of the marker file. */
+const MARKER_EVERY = 64;
+
 /** The node-local event stream of a chain. */
 export function eventStreamSpec(chainId: string, nodeId: string): StreamSpec {
   return {
@@ -52,6 +56,8 @@ export class EventPublisher {
   private readonly reorgedSubject;
   private marker: EventMarker | undefined;
   private retry: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
   /** Events published (not counting duplicates the stream dropped). */
   published = 0;
 
@@ -76,6 +82,30 @@ export class EventPublisher {
   async declare(): Promise<void> {
     const declared = await this.js.declareStream(eventStreamSpec(this.opts.chainId, this.opts.nodeId));
     this.opts.log.info('event stream declared', { stream: declared.name, action: declared.action });
+  }
+
+  /**
+   * Publishes what is missing in the background, so that validating the next blocks does not wait
+   * for the stream's acks: one run at a time, and a kick during a run makes it go round again.
+   */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        await this.catchUp();
+      } while (this.again && !this.opts.signal.aborted);
+    })().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  /** Resolves when no background run is going on. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
   }
 
   /**
@@ -121,8 +151,9 @@ export class EventPublisher {
         }
       }
     }
+    let sinceSaved = 0;
     for (const node of this.chain.index.mainFrom(from)) {
-      if (this.opts.signal.aborted) return;
+      if (this.opts.signal.aborted) break;
       this.opts.crash?.('before-publish', node.height);
       const bytes = await this.chain.blockBytes(node);
       const fits = this.fits(bytes.length, node);
@@ -137,8 +168,13 @@ export class EventPublisher {
       );
       if (!ack.duplicate) this.published++;
       this.opts.crash?.('after-publish', node.height);
-      this.saveMarker({ epoch, height: node.height, block: node.key });
+      this.marker = { epoch, height: node.height, block: node.key };
+      if (++sinceSaved >= MARKER_EVERY) {
+        this.saveMarker(this.marker);
+        sinceSaved = 0;
+      }
     }
+    if (sinceSaved > 0 && this.marker) this.saveMarker(this.marker);
   }
 
   /** The blocks (tip first) on the marker's branch above its fork point with the current main chain. */

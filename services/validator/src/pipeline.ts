@@ -362,6 +362,11 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     });
   }
 
+  /** The id of a block given as bytes (decoded for its header); throws the decode rejection. */
+  blockIdOf(bytes: Uint8Array): Uint8Array {
+    return this.codec.blockId(this.decodeOrReject(bytes).header);
+  }
+
   /** The block's bytes: from memory when recent, else from the store. */
   async blockBytes(node: IndexNode<H>): Promise<Uint8Array> {
     const recent = this.decoded.get(node.key);

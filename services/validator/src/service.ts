@@ -137,7 +137,7 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     onChange: async (change) => {
       metrics.validatorTipHeight.set(change.attached.at(-1)?.height ?? change.forkPoint.height);
       if (change.detached.length > 0) metrics.validatorReorgs.inc();
-      await events?.catchUp();
+      events?.kick();
     },
   };
   chain =

@@ -30,8 +30,8 @@ export type NetSyncOptions = {
 
 /** Rounds of one catch-up at most (each brings up to `batch` blocks from every peer). */
 const MAX_ROUNDS = 1000;
-/** A peer's reply this long after the previous one ends the round. */
-const STALL_MS = 1000;
+/** A peer's reply this long after the previous one ends the round (later ones are asked again next round). */
+const STALL_MS = 50;
 
 export class NetSync {
   private readonly bus: NatsBus;
@@ -97,18 +97,27 @@ export class NetSync {
     while (this.syncing) await this.syncing;
   }
 
+  /**
+   * Locator rounds until one brings nothing new. The next round is asked for while this one's
+   * blocks are validated: its locator starts at the last block of the longest reply (the peer that
+   * sent it has it), so fetching and validating overlap.
+   */
   private async catchUp(): Promise<void> {
     let from: IndexNode | undefined;
+    let locator = locatorFrom(this.chain, this.chain.tip);
+    let next: Promise<Uint8Array[][]> = this.fetch(locator);
     for (let round = 0; round < MAX_ROUNDS && !this.opts.signal.aborted; round++) {
       this.again = false;
-      const locator = locatorFrom(this.chain, from && this.chain.index.get(from.key) ? from : this.chain.tip);
       let replies: Uint8Array[][];
       try {
-        replies = await this.fetch(locator);
+        replies = await next;
       } catch (err) {
         this.opts.log.warn('getblocks failed', { err });
         return;
       }
+      const lastId = this.lastIdOf(replies);
+      const prefetched = lastId ? this.fetch([lastId, ...locator]) : undefined;
+      prefetched?.catch(() => {}); // awaited next round, or dropped when this one ends the catch-up
       let progressed = false;
       for (const blocks of replies) {
         for (let at = 0; at < blocks.length; at += this.opts.window) {
@@ -127,6 +136,20 @@ export class NetSync {
         }
       }
       if (!progressed && !this.again) return;
+      locator = locatorFrom(this.chain, from && this.chain.index.get(from.key) ? from : this.chain.tip);
+      // The prefetch holds if the chain now ends where it started; else ask from where the chain stands.
+      next = prefetched && lastId && from?.key === hex(lastId) ? prefetched : this.fetch(locator);
+    }
+  }
+
+  /** The id of the last block of the longest reply (undefined when there is none or it does not decode). */
+  private lastIdOf(replies: readonly Uint8Array[][]): Uint8Array | undefined {
+    const longest = replies.reduce<Uint8Array[] | undefined>((a, b) => (a && a.length >= b.length ? a : b), undefined);
+    if (!longest || longest.length === 0) return undefined;
+    try {
+      return this.chain.blockIdOf(longest.at(-1)!);
+    } catch {
+      return undefined;
     }
   }
 
