@@ -53,6 +53,17 @@ export const validatorConfigSchema = defineConfigSchema({
     min: 0,
     doc: "Least lifetime (at most twice it) in Redis of the node's verified signatures, shared by mempool and validator (0: off)",
   }),
+  pswvReplicaRequests: setting.int({
+    default: 0,
+    min: 0,
+    max: 64,
+    doc: "PSWV: signature batches handed at once to the chain's validator replicas (0: none; see replica-main.ts)",
+  }),
+  pswvReplicaTimeout: setting.duration({
+    default: '2s',
+    min: 1,
+    doc: 'PSWV: longest a replica may take on a batch before the local pool verifies it instead',
+  }),
   testCrashPoint: setting.string({
     optional: true,
     pattern: /^(after-durable-commit|after-durable-revert|before-publish|after-publish):\d+$/,

@@ -7,7 +7,11 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { bbftV1, chainV1 } from '@bystack/proto';
-import { createCachingSignatureVerifier, createSignatureVerifierPool } from '@bystack/protocol';
+import {
+  createCachingSignatureVerifier,
+  createSignatureVerifierPool,
+  createSpreadingSignatureVerifier,
+} from '@bystack/protocol';
 import {
   counter,
   createGrpcServer,
@@ -33,6 +37,7 @@ import { chainConfig } from './chain-config.ts';
 import type { validatorConfigSchema } from './config.ts';
 import { EventPublisher } from './events.ts';
 import type { AnyChain, PipelineOptions } from './pipeline.ts';
+import { createReplicaVerifier } from './replica.ts';
 import { SideChain } from './side-chain.ts';
 import { NetSync } from './sync.ts';
 
@@ -96,16 +101,27 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     log.info('hot tier repaired', { ...report, tip: report.tip?.height });
   }
 
+  const bus = await createNatsBus(natsBusOptionsFromConfig(config, `validator-${config.nodeId}`), ctx);
+  const js = await bus.jetstream();
+
   const pool = createSignatureVerifierPool(config.verifierThreads > 0 ? { workers: config.verifierThreads } : {});
+  // PSWV stage 1 across replicas: signature batches spread over this pool and the chain's replicas.
+  const local =
+    config.pswvReplicaRequests > 0
+      ? createSpreadingSignatureVerifier([
+          { verifier: pool, concurrency: 1 },
+          {
+            verifier: createReplicaVerifier(bus, chainId, config.pswvReplicaTimeout),
+            concurrency: config.pswvReplicaRequests,
+          },
+        ])
+      : pool;
   // Signatures the mempool verified when it admitted a tx are not verified again in its block.
   const verifier = createCachingSignatureVerifier(
-    pool,
+    local,
     createRedisSignatureCache({ redis, prefix: config.redisPrefix, ttlSeconds: config.signatureCacheSeconds }),
   );
   ctx.onShutdown('signature-verifier', () => verifier.close());
-
-  const bus = await createNatsBus(natsBusOptionsFromConfig(config, `validator-${config.nodeId}`), ctx);
-  const js = await bus.jetstream();
 
   const metrics = ctx.metrics.define({
     validatorBlocks: counter({

@@ -53,6 +53,8 @@ export const SignatureVerifierErrorCode = {
   WORKER_FAILED: 'WORKER_FAILED',
   /** Pool options out of range (worker count, batch size, queue bound). */
   BAD_OPTIONS: 'BAD_OPTIONS',
+  /** A packed signature batch whose layout does not add up (e.g. one a replica received). */
+  BAD_BATCH: 'BAD_BATCH',
 } as const;
 export type SignatureVerifierErrorCode = (typeof SignatureVerifierErrorCode)[keyof typeof SignatureVerifierErrorCode];
 

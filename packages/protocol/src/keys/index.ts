@@ -16,6 +16,7 @@ export { ED25519_EXPANDED_KEY_SIZE, ed25519InnerSignNoble, ed25519VerifyNoble } 
 export { ED25519_ORDER, ED25519_PUBLIC_KEY_SIZE, ED25519_SIGNATURE_SIZE } from './ed25519-rules.ts';
 export * from './errors.ts';
 export * from './program-hash.ts';
+export { packSignatureSets, unpackSignatureSets } from './signature-batch.ts';
 export { type BatchingSignatureVerifier, createBatchingSignatureVerifier } from './signature-batch-verifier.ts';
 export {
   type CachingSignatureVerifier,
@@ -26,5 +27,12 @@ export {
 } from './signature-cache.ts';
 export type { Ed25519SignatureSet, SignatureVerifier } from './signature-set.ts';
 export { createSignatureVerifier } from './signature-set.ts';
+export {
+  createSpreadingSignatureVerifier,
+  type SpreadingSignatureVerifier,
+  type SpreadingVerifierOptions,
+  type SpreadingVerifierStats,
+  type VerifierLane,
+} from './spreading-verifier.ts';
 export type { SignatureVerifierPoolOptions } from './verifier-pool.ts';
 export { createSignatureVerifierPool } from './verifier-pool.ts';

@@ -6,6 +6,7 @@
 
 import { ed25519Verify } from './ed25519.ts';
 import { ED25519_PUBLIC_KEY_SIZE, ED25519_SIGNATURE_SIZE } from './ed25519-rules.ts';
+import { SignatureVerifierError } from './errors.ts';
 import type { Ed25519SignatureSet } from './signature-set.ts';
 
 const FIXED_SIZE = ED25519_PUBLIC_KEY_SIZE + ED25519_SIGNATURE_SIZE;
@@ -38,19 +39,43 @@ export function packSignatureSets(sets: readonly Ed25519SignatureSet[], indexes:
   return buffer;
 }
 
-/** Verifies a packed batch: one byte per set, 1 when valid. Runs inside the worker. */
-export function verifyPackedSignatureSets(buffer: ArrayBuffer): Uint8Array<ArrayBuffer> {
+/** The sets of a packed batch (views into `buffer`), e.g. as a replica received them. Throws on a malformed buffer. */
+export function unpackSignatureSets(buffer: ArrayBuffer): Ed25519SignatureSet[] {
+  const view = layoutOf(buffer);
+  return Array.from({ length: view.n }, (_, j) => view.set(j));
+}
+
+/** Reads a packed batch's layout, checking every offset against the buffer's length. */
+function layoutOf(buffer: ArrayBuffer) {
+  const fail = () => new SignatureVerifierError('BAD_BATCH', 'malformed packed signature batch');
+  if (buffer.byteLength < 8) throw fail();
   const n = new Uint32Array(buffer, 0, 1)[0]!;
   const headerSize = 4 * (n + 2);
-  const offsets = new Uint32Array(buffer, 4, n + 1);
-  const bytes = new Uint8Array(buffer);
   const messageStart = headerSize + n * FIXED_SIZE;
-  const verdicts = new Uint8Array(n);
-  for (let j = 0; j < n; j++) {
-    const keyAt = headerSize + j * FIXED_SIZE;
-    const publicKey = bytes.subarray(keyAt, keyAt + ED25519_PUBLIC_KEY_SIZE);
-    const signature = bytes.subarray(keyAt + ED25519_PUBLIC_KEY_SIZE, keyAt + FIXED_SIZE);
-    const message = bytes.subarray(messageStart + offsets[j]!, messageStart + offsets[j + 1]!);
+  if (n > buffer.byteLength / FIXED_SIZE || messageStart > buffer.byteLength) throw fail();
+  const offsets = new Uint32Array(buffer, 4, n + 1);
+  if (offsets[0] !== 0 || messageStart + offsets[n]! !== buffer.byteLength) throw fail();
+  for (let j = 0; j < n; j++) if (offsets[j + 1]! < offsets[j]!) throw fail();
+  const bytes = new Uint8Array(buffer);
+  return {
+    n,
+    set(j: number): Ed25519SignatureSet {
+      const keyAt = headerSize + j * FIXED_SIZE;
+      return {
+        publicKey: bytes.subarray(keyAt, keyAt + ED25519_PUBLIC_KEY_SIZE),
+        signature: bytes.subarray(keyAt + ED25519_PUBLIC_KEY_SIZE, keyAt + FIXED_SIZE),
+        message: bytes.subarray(messageStart + offsets[j]!, messageStart + offsets[j + 1]!),
+      };
+    },
+  };
+}
+
+/** Verifies a packed batch: one byte per set, 1 when valid. Runs inside the worker. */
+export function verifyPackedSignatureSets(buffer: ArrayBuffer): Uint8Array<ArrayBuffer> {
+  const view = layoutOf(buffer);
+  const verdicts = new Uint8Array(view.n);
+  for (let j = 0; j < view.n; j++) {
+    const { publicKey, message, signature } = view.set(j);
     verdicts[j] = ed25519Verify(publicKey, message, signature) ? 1 : 0;
   }
   return verdicts;

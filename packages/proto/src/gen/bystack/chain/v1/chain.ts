@@ -299,6 +299,21 @@ export interface BlockReorged {
   attached: RawBlock[];
 }
 
+/**
+ * PSWV stage 1 across validator replicas (core NATS request/reply, queue group "pswv" on
+ * `bystack.<chain>.pswv.verify`): a validator hands a batch of Ed25519 signature checks to whichever
+ * replica is free; the replica answers one verdict byte per set.
+ */
+export interface VerifySignaturesRequest {
+  /** The sets packed as @bystack/protocol's packSignatureSets lays them out. */
+  packedSets: Buffer;
+}
+
+export interface VerifySignaturesResponse {
+  /** One byte per set, in order: 1 when the signature is valid under the chain's Ed25519 rule. */
+  verdicts: Buffer;
+}
+
 function createBaseRawBlock(): RawBlock {
   return { bytes: Buffer.alloc(0) };
 }
@@ -2272,6 +2287,146 @@ export const BlockReorged: MessageFns<BlockReorged> = {
       : undefined;
     message.detached = object.detached?.map((e) => RawBlock.fromPartial(e)) || [];
     message.attached = object.attached?.map((e) => RawBlock.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseVerifySignaturesRequest(): VerifySignaturesRequest {
+  return { packedSets: Buffer.alloc(0) };
+}
+
+export const VerifySignaturesRequest: MessageFns<VerifySignaturesRequest> = {
+  encode(message: VerifySignaturesRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.packedSets.length !== 0) {
+      writer.uint32(10).bytes(message.packedSets);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifySignaturesRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifySignaturesRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.packedSets = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifySignaturesRequest {
+    return {
+      packedSets: isSet(object.packedSets)
+        ? Buffer.from(bytesFromBase64(object.packedSets))
+        : isSet(object.packed_sets)
+        ? Buffer.from(bytesFromBase64(object.packed_sets))
+        : Buffer.alloc(0),
+    };
+  },
+
+  toJSON(message: VerifySignaturesRequest): unknown {
+    const obj: any = {};
+    if (message.packedSets.length !== 0) {
+      obj.packedSets = base64FromBytes(message.packedSets);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<VerifySignaturesRequest>): VerifySignaturesRequest {
+    return VerifySignaturesRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<VerifySignaturesRequest>): VerifySignaturesRequest {
+    const message = createBaseVerifySignaturesRequest();
+    message.packedSets = object.packedSets ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseVerifySignaturesResponse(): VerifySignaturesResponse {
+  return { verdicts: Buffer.alloc(0) };
+}
+
+export const VerifySignaturesResponse: MessageFns<VerifySignaturesResponse> = {
+  encode(message: VerifySignaturesResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.verdicts.length !== 0) {
+      writer.uint32(10).bytes(message.verdicts);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifySignaturesResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifySignaturesResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.verdicts = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifySignaturesResponse {
+    return { verdicts: isSet(object.verdicts) ? Buffer.from(bytesFromBase64(object.verdicts)) : Buffer.alloc(0) };
+  },
+
+  toJSON(message: VerifySignaturesResponse): unknown {
+    const obj: any = {};
+    if (message.verdicts.length !== 0) {
+      obj.verdicts = base64FromBytes(message.verdicts);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<VerifySignaturesResponse>): VerifySignaturesResponse {
+    return VerifySignaturesResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<VerifySignaturesResponse>): VerifySignaturesResponse {
+    const message = createBaseVerifySignaturesResponse();
+    message.verdicts = object.verdicts ?? Buffer.alloc(0);
     return message;
   },
 };
