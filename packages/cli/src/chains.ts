@@ -9,6 +9,7 @@ import {
   type MainChainParams,
   mainDevnetParams,
 } from '@bystack/protocol';
+import { sideChainNamed } from './devnet/side-chains.ts';
 import { CliError, CliErrorCode } from './errors.ts';
 
 export type ChainConfig = {
@@ -50,6 +51,13 @@ export function isChainName(name: string): name is ChainName {
 
 export function chainConfig(name: string): ChainConfig {
   if (!isChainName(name)) {
+    const side = sideChainNamed(name);
+    if (side !== undefined) {
+      throw new CliError(
+        CliErrorCode.BAD_ARGUMENT,
+        `${name} is a side chain (${side}): of the CLI's commands only \`bystack tip --chain ${name}\` reads side chains so far`,
+      );
+    }
     throw new CliError(CliErrorCode.BAD_ARGUMENT, `unknown chain "${name}" (known: ${CHAIN_NAMES.join(', ')})`);
   }
   return configs[name];

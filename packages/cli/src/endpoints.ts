@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { type ChainConfig, chainConfig, DEFAULT_CHAIN } from './chains.ts';
 import { type DevnetEndpoints, endpointsPath, readEndpoints } from './devnet/endpoints-file.ts';
+import { SIDE_CHAINS, type SideChainName } from './devnet/side-chains.ts';
 import { CliError, CliErrorCode } from './errors.ts';
 
 export const DEFAULT_DATA_DIR = path.join('.data', 'devnet');
@@ -31,10 +32,57 @@ export function devnetDataDir(flag: string | undefined, env: NodeJS.ProcessEnv =
 
 export function resolveEndpoints(flags: EndpointFlags, env: NodeJS.ProcessEnv = process.env): Endpoints {
   const dataDir = devnetDataDir(flags.dataDir, env);
+  const devnet = lazyDevnet(dataDir, flags);
+  const validator = flags.validator ?? env.BYSTACK_VALIDATOR_ADDR ?? devnet.node('validator').validator.grpc;
+  const mempool = flags.mempool ?? env.BYSTACK_MEMPOOL_ADDR ?? devnet.node('mempool').mempool.grpc;
+  const chainName = flags.chain ?? env.BYSTACK_CHAIN ?? devnet.file()?.chain ?? DEFAULT_CHAIN;
+  return { chain: chainConfig(chainName), validator, mempool, devnet: devnet.file() };
+}
+
+/** Where a side chain's calls go: --validator, else the side chain's validator in the devnet's endpoints file. */
+export type SideChainEndpoints = {
+  readonly chain: SideChainName;
+  readonly chainId: string;
+  readonly validator: string;
+};
+
+export function resolveSideChainEndpoints(
+  chain: SideChainName,
+  flags: EndpointFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): SideChainEndpoints {
+  const { chainId } = SIDE_CHAINS[chain];
+  const devnet = lazyDevnet(devnetDataDir(flags.dataDir, env), flags);
+  // BYSTACK_VALIDATOR_ADDR names the main chain's validator: only the flag overrides the file here.
+  const validator =
+    flags.validator ??
+    (() => {
+      const node = devnet.node('validator');
+      const side = node.sideChains?.find((s) => s.chainId === chainId);
+      if (side === undefined) {
+        throw new CliError(
+          CliErrorCode.NO_ENDPOINTS,
+          `devnet node ${node.id} runs no side chain ${chainId}`,
+          'Side chains run on node 0 of a devnet started with --side-chains 1 or 2 (the default); or pass --validator host:port.',
+        );
+      }
+      return side.validator.grpc;
+    })();
+  return { chain, chainId, validator };
+}
+
+/** The devnet's endpoints file, read once when first needed, and its node that --node names. */
+function lazyDevnet(dataDir: string, flags: EndpointFlags) {
   let devnet: DevnetEndpoints | undefined;
-  const fromDevnet = (pick: (node: DevnetEndpoints['nodes'][number]) => string, what: string): string => {
-    devnet ??= readEndpoints(dataDir);
-    if (devnet === undefined) {
+  let read = false;
+  const file = () => {
+    if (!read) devnet = readEndpoints(dataDir);
+    read = true;
+    return devnet;
+  };
+  const node = (what: string): DevnetEndpoints['nodes'][number] => {
+    const endpoints = file();
+    if (endpoints === undefined) {
       throw new CliError(
         CliErrorCode.NO_ENDPOINTS,
         `no ${what} address: no --${what} flag, no BYSTACK_${what.toUpperCase()}_ADDR, and no running devnet (${endpointsPath(dataDir)} is missing)`,
@@ -42,20 +90,16 @@ export function resolveEndpoints(flags: EndpointFlags, env: NodeJS.ProcessEnv = 
       );
     }
     const index = Number(flags.node ?? '0');
-    const node = devnet.nodes[index];
-    if (!Number.isInteger(index) || node === undefined) {
+    const found = endpoints.nodes[index];
+    if (!Number.isInteger(index) || found === undefined) {
       throw new CliError(
         CliErrorCode.BAD_ARGUMENT,
-        `--node ${flags.node}: the devnet has ${devnet.nodes.length} node(s)`,
+        `--node ${flags.node}: the devnet has ${endpoints.nodes.length} node(s)`,
       );
     }
-    return pick(node);
+    return found;
   };
-  const validator = flags.validator ?? env.BYSTACK_VALIDATOR_ADDR ?? fromDevnet((n) => n.validator.grpc, 'validator');
-  const mempool = flags.mempool ?? env.BYSTACK_MEMPOOL_ADDR ?? fromDevnet((n) => n.mempool.grpc, 'mempool');
-  devnet ??= readEndpoints(dataDir);
-  const chainName = flags.chain ?? env.BYSTACK_CHAIN ?? devnet?.chain ?? DEFAULT_CHAIN;
-  return { chain: chainConfig(chainName), validator, mempool, devnet };
+  return { file, node };
 }
 
 /** The chain config alone (no service addresses needed): --chain, BYSTACK_CHAIN, the devnet's, else main-devnet. */

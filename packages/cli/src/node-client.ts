@@ -10,6 +10,11 @@ import type { ListedUtxo, UtxoChainReader } from './wallet/index.ts';
 
 const errorContexts = new WeakMap<object, ErrorContext>();
 
+/** Remembers the service a failed call went to, for the error sentence (the first one named stays). */
+export function noteErrorContext(err: unknown, ctx: ErrorContext): void {
+  if (typeof err === 'object' && err !== null && !errorContexts.has(err)) errorContexts.set(err, ctx);
+}
+
 /** The service an error came from, if a NodeClient call threw it. */
 export function errorContextOf(err: unknown): ErrorContext | undefined {
   return typeof err === 'object' && err !== null ? errorContexts.get(err) : undefined;
@@ -65,9 +70,8 @@ export class NodeClient implements UtxoChainReader {
   }
 
   private annotate(err: unknown, service: 'validator' | 'mempool'): void {
-    if (typeof err !== 'object' || err === null || errorContexts.has(err)) return;
     const address = service === 'validator' ? this.endpoints.validator : this.endpoints.mempool;
-    errorContexts.set(err, { service, address });
+    noteErrorContext(err, { service, address });
   }
 
   async tip(): Promise<{ height: bigint; blockId: Uint8Array }> {

@@ -49,7 +49,8 @@ export const GLOBAL_OPTIONS: OptionSpecs = {
 export const GLOBAL_HELP = `Global flags:
   --validator HOST:PORT   validator gRPC address (env BYSTACK_VALIDATOR_ADDR; default: the devnet's)
   --mempool HOST:PORT     mempool gRPC address (env BYSTACK_MEMPOOL_ADDR; default: the devnet's)
-  --chain NAME            main-devnet (default) or bytom-mainnet (env BYSTACK_CHAIN)
+  --chain NAME            main-devnet (default) or bytom-mainnet (env BYSTACK_CHAIN); for tip also a
+                          devnet side chain: side-1 / side-2 (or side-devnet / side-devnet-2)
   --data-dir DIR          devnet data dir holding endpoints.json (env BYSTACK_DEVNET_DIR; default ./.data/devnet)
   --node N                which devnet node to talk to (default 0)
   --keys-dir DIR          where key files live (env BYSTACK_KEYS_DIR; default ~/.bystack/keys)

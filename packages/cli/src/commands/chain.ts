@@ -1,23 +1,52 @@
 // bystack tip | tx status | watch | balance
 import { type Block, BTM_ASSET_ID, blockId, decodeBlock } from '@bystack/protocol';
-import type { Command } from '../cli/command.ts';
+import type { Command, CommandContext } from '../cli/command.ts';
 import { assetLabel, formatAmount, parseDestination, parseTxId } from '../cli/values.ts';
+import { type SideChainName, sideChainNamed } from '../devnet/side-chains.ts';
+import { resolveSideChainEndpoints } from '../endpoints.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { equalBytes, toHex } from '../hex.ts';
+import { SideChainClient } from '../side-chain-client.ts';
 import { isMature } from '../wallet/index.ts';
 
 export const tip: Command = {
   name: 'tip',
-  summary: 'show the chain tip',
-  usage: '',
+  summary: "show the chain tip (a side chain's too: --chain side-1, with its last irreversible block)",
+  usage: '[--chain side-1|side-2]',
   options: {},
   async run(ctx) {
+    const side = sideChainNamed(ctx.str('chain') ?? ctx.env.BYSTACK_CHAIN ?? '');
+    if (side !== undefined) return sideTip(ctx, side);
     const t = await ctx.client().tip();
     ctx.out.line(`height ${t.height}  block ${toHex(t.blockId)}`);
     ctx.out.result({ height: t.height, blockId: t.blockId });
     return 0;
   },
 };
+
+async function sideTip(ctx: CommandContext, chain: SideChainName): Promise<number> {
+  const endpoints = resolveSideChainEndpoints(
+    chain,
+    { validator: ctx.str('validator'), dataDir: ctx.str('data-dir'), node: ctx.str('node') },
+    ctx.env,
+  );
+  const client = new SideChainClient(endpoints.chainId, endpoints.validator);
+  try {
+    const t = await client.tip();
+    ctx.out.line(
+      `${endpoints.chainId}  height ${t.height}  block ${toHex(t.blockId)}  irreversible ${t.irreversibleHeight} (${toHex(t.irreversibleId).slice(0, 16)}…)`,
+    );
+    ctx.out.result({
+      chainId: endpoints.chainId,
+      height: t.height,
+      blockId: t.blockId,
+      irreversible: { height: t.irreversibleHeight, blockId: t.irreversibleId },
+    });
+    return 0;
+  } finally {
+    client.close();
+  }
+}
 
 export const txStatus: Command = {
   name: 'tx status',

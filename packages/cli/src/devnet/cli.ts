@@ -13,13 +13,16 @@ import { keysDir, loadKey } from '../keys/keyfile.ts';
 import { NodeClient } from '../node-client.ts';
 import { createWalletKey } from '../wallet/index.ts';
 import { Devnet } from './launcher.ts';
+import { showSideChains } from './side-progress.ts';
 
 const HELP = `Usage: npm start -- [flags]      (or: npx bystack devnet [flags])
 
 Starts a devnet on this machine: nats-server and redis-server on free ports (or the servers
 BYSTACK_NATS_URL / BYSTACK_REDIS_URL name), the validator, mempool and miner of each node as
-separate processes, and the main devnet chain (a block every ~2 s). Ctrl-C stops it all; started
-again on the same data dir, the chain resumes where it was.
+separate processes, and the main devnet chain (a block every ~2 s). On node 0 it also runs two side
+chains, side-devnet ("side-1") and side-devnet-2 ("side-2"): per chain a validator, a mempool and 4
+bbft producers (500 ms blocks, irreversible once 3 of 4 sign). Ctrl-C stops it all; started again on
+the same data dir, every chain resumes where it was.
 
 Flags:
   --data-dir DIR        where the chain, servers' data and logs live (default ./.data/devnet; env BYSTACK_DEVNET_DIR)
@@ -29,6 +32,7 @@ Flags:
   --miner-key KEY       the same, as a key (name, file or devnet:…)
   --miner-threads N     nonce-search threads per miner (default 1)
   --no-miner            start no miner (a chain that waits; always so on bytom-mainnet)
+  --side-chains N       side chains on node 0: 0, 1 (side-devnet) or 2 (and side-devnet-2; default 2)
   --reset               delete the data dir first (a fresh chain)
   --log-level LEVEL     services' log level (debug, info, warn, error; default info)
   --quiet               do not print blocks as they come
@@ -51,6 +55,7 @@ export async function runDevnetCli(argv: readonly string[], env: NodeJS.ProcessE
         'miner-key': { type: 'string' },
         'miner-threads': { type: 'string' },
         'no-miner': { type: 'boolean' },
+        'side-chains': { type: 'string' },
         reset: { type: 'boolean' },
         'log-level': { type: 'string' },
         'keys-dir': { type: 'string' },
@@ -67,6 +72,8 @@ export async function runDevnetCli(argv: readonly string[], env: NodeJS.ProcessE
     const chain = chainConfig(values.chain ?? env.BYSTACK_CHAIN ?? DEFAULT_CHAIN);
     const nodes = Number(values.nodes ?? '1');
     const threads = Number(values['miner-threads'] ?? '1');
+    // Side chains are devnets: none next to a real chain.
+    const sideChains = chain.devnet ? Number(values['side-chains'] ?? '2') : 0;
     if (!Number.isInteger(threads) || threads < 1) {
       throw new CliError(CliErrorCode.BAD_ARGUMENT, `--miner-threads must be a positive integer`);
     }
@@ -82,7 +89,8 @@ export async function runDevnetCli(argv: readonly string[], env: NodeJS.ProcessE
     const mine = values['no-miner'] !== true && chain.devnet;
     if (!chain.devnet && values['no-miner'] !== true) note(`${chain.name} is not a devnet: starting no miner`);
 
-    note(`starting a ${chain.name} devnet of ${nodes} node${nodes === 1 ? '' : 's'} in ${dataDir}`);
+    const sides = sideChains > 0 ? ` and ${sideChains} side chain${sideChains === 1 ? '' : 's'}` : '';
+    note(`starting a ${chain.name} devnet of ${nodes} node${nodes === 1 ? '' : 's'}${sides} in ${dataDir}`);
     const running = new Devnet({
       dataDir,
       nodes,
@@ -91,14 +99,13 @@ export async function runDevnetCli(argv: readonly string[], env: NodeJS.ProcessE
       ...(env.BYSTACK_REDIS_URL ? { redisUrl: env.BYSTACK_REDIS_URL } : {}),
       ...(minerProgram ? { minerProgram } : {}),
       minerThreads: threads,
+      sideChains,
       services: mine ? ['validator', 'mempool', 'miner'] : ['validator', 'mempool'],
       ...(values['log-level'] ? { logLevel: values['log-level'] } : {}),
       baseEnv: env,
       onProgress: (m) => note(`  ${m}`),
-      onServiceExit: (node, service, code, signal) => {
-        note(
-          `!! ${node.id}/${service} exited (code ${code}, signal ${signal}); its log: ${node.services[service]?.logFile}`,
-        );
+      onServiceExit: (node, service, code, signal, logFile) => {
+        note(`!! ${node.id}/${service} exited (code ${code}, signal ${signal}); its log: ${logFile}`);
       },
     });
     devnet = running;
@@ -113,7 +120,7 @@ export async function runDevnetCli(argv: readonly string[], env: NodeJS.ProcessE
           resolve(1);
           return;
         }
-        note(`\n${signal}: stopping the devnet (miners, mempools, validators, then servers)…`);
+        note(`\n${signal}: stopping the devnet (miners and producers, mempools, validators, then servers)…`);
         running.stop().then(
           () => {
             note('devnet stopped');
@@ -136,7 +143,10 @@ export async function runDevnetCli(argv: readonly string[], env: NodeJS.ProcessE
     }
     printEndpoints(running, say);
     const abort = new AbortController();
-    if (!values.quiet) void showBlocks(running, say, abort.signal);
+    if (!values.quiet) {
+      void showBlocks(running, say, abort.signal);
+      void showSideChains(running, say, abort.signal);
+    }
     const code = await stopped;
     abort.abort();
     return code;
@@ -167,12 +177,26 @@ function printEndpoints(devnet: Devnet, say: (text: string) => void): void {
     say(`  redis      ${n.redis}`);
     say(`  coinbase   ${n.minerAddress || n.minerProgram}`);
     say(`  logs       ${n.dataDir}/logs/`);
+    for (const side of n.sideChains ?? []) {
+      const chainName = `${side.chain} (chain id "${side.chainId}")`;
+      say(`  side chain ${chainName}: ${side.producers.length} producers, 500 ms blocks`);
+      say(
+        `    validator  ${side.validator.grpc.padEnd(18)} bystack.chain.v1.ChainService      metrics ${side.validator.metrics}`,
+      );
+      say(
+        `    mempool    ${side.mempool.grpc.padEnd(18)} bystack.mempool.v1.MempoolService  metrics ${side.mempool.metrics}`,
+      );
+      for (const p of side.producers) {
+        say(`    bbft ${p.index}     ${p.grpc.padEnd(18)} bystack.bbft.v1.BbftService        metrics ${p.metrics}`);
+      }
+    }
   }
   say(`faucet key   devnet:faucet  (${faucet})`);
   say(`endpoints    ${devnet.dataDir}/endpoints.json (the bystack CLI reads it)`);
   say('');
   say('Try, in another terminal:');
   say('  npx bystack tip');
+  if (endpoints.nodes[0]?.sideChains?.length) say('  npx bystack tip --chain side-1');
   say('  npx bystack keys create --name alice');
   say('  npx bystack faucet alice');
   say('  npx bystack balance alice');

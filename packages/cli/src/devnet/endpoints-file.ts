@@ -24,6 +24,19 @@ export type NodeEndpoints = {
   /** Where this node's miner pays its coinbase. */
   readonly minerProgram: string;
   readonly minerAddress: string;
+  /** The side chains this node runs (absent in files of launchers before side chains). */
+  readonly sideChains?: readonly SideChainEndpoints[];
+};
+
+export type SideChainEndpoints = {
+  /** Chain config name, e.g. "side-devnet". */
+  readonly chain: string;
+  /** Chain id, e.g. "side-1". */
+  readonly chainId: string;
+  readonly validator: ServiceEndpoint;
+  readonly mempool: ServiceEndpoint;
+  /** One bbft process per devnet producer key; `index` is the key's. */
+  readonly producers: readonly (ServiceEndpoint & { readonly index: number })[];
 };
 
 export type DevnetEndpoints = {

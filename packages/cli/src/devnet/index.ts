@@ -8,12 +8,14 @@ export {
   type NodeEndpoints,
   readEndpoints,
   type ServiceEndpoint,
+  type SideChainEndpoints,
 } from './endpoints-file.ts';
 export {
   Devnet,
   type DevnetNode,
   type DevnetOptions,
   type DevnetServer,
+  type DevnetSideChain,
   SERVICE_NAMES,
   type ServiceName,
   serviceEntry,
@@ -21,3 +23,14 @@ export {
 } from './launcher.ts';
 export { DEVNET_NATS_MAX_PAYLOAD, type NatsNodeConfig, natsConfigText } from './nats-config.ts';
 export { ServiceProcess, type ServiceProcessOptions } from './service-process.ts';
+export {
+  SIDE_CHAIN_NAMES,
+  SIDE_CHAINS,
+  SIDE_PRODUCERS,
+  type SideChainName,
+  type SideChainWiring,
+  sideChainNamed,
+  sideMempoolEnv,
+  sideProducerEnv,
+  sideValidatorEnv,
+} from './side-chains.ts';

@@ -1,11 +1,12 @@
 // The devnet launcher: N nodes on one machine, each a nats-server (JetStream), a redis-server, a data
-// dir for the embedded store, and the node services as separate processes. Programmatic (tests) and
-// behind `npm start` / `bystack devnet` (cli.ts).
+// dir for the embedded store, and the node services as separate processes: the main chain's
+// validator, mempool and miner on every node, and on node 0 the side chains' validators, mempools and
+// bbft producers (side-chains.ts). Programmatic (tests) and behind `npm start` / `bystack devnet` (cli.ts).
 //
 // Data dir layout (the same dir resumes the same chain):
 //   <data-dir>/endpoints.json    what is running where (read by the CLI)
 //   <data-dir>/devnet.pid        the launcher's pid while it runs (one launcher per data dir)
-//   <data-dir>/<node>/store      the validator's embedded store (BYSTACK_DATA_DIR)
+//   <data-dir>/<node>/store      the validators' embedded store and the producers' signer records (BYSTACK_DATA_DIR)
 //   <data-dir>/<node>/nats       JetStream store and nats.conf
 //   <data-dir>/<node>/redis      redis-server's dir (the hot tier is rebuilt from the store at start)
 //   <data-dir>/<node>/logs       one log file per service and server
@@ -19,9 +20,25 @@ import { programToAddress } from '../cli/values.ts';
 import { CliError, CliErrorCode } from '../errors.ts';
 import { toHex } from '../hex.ts';
 import { findServerBinaries } from './binaries.ts';
-import { type DevnetEndpoints, type NodeEndpoints, removeEndpoints, writeEndpoints } from './endpoints-file.ts';
+import {
+  type DevnetEndpoints,
+  type NodeEndpoints,
+  removeEndpoints,
+  type ServiceEndpoint,
+  writeEndpoints,
+} from './endpoints-file.ts';
 import { natsConfigText } from './nats-config.ts';
 import { ServiceProcess } from './service-process.ts';
+import {
+  SIDE_CHAIN_NAMES,
+  SIDE_CHAINS,
+  SIDE_PRODUCERS,
+  type SideChainName,
+  type SideChainWiring,
+  sideMempoolEnv,
+  sideProducerEnv,
+  sideValidatorEnv,
+} from './side-chains.ts';
 
 export const SERVICE_NAMES = ['validator', 'mempool', 'miner'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
@@ -41,6 +58,11 @@ export type DevnetOptions = {
   readonly minerThreads?: number;
   /** Services to start on each node (default all three). */
   readonly services?: readonly ServiceName[];
+  /**
+   * Side chains node 0 runs (0..2, default 0 here; `npm start` asks for 2): side-devnet, then
+   * side-devnet-2, each a validator, a mempool and the 4 devnet producers.
+   */
+  readonly sideChains?: number;
   /** Put a TCP proxy on each leafnode link (node k -> node 0), so a test can cut it. */
   readonly partitionable?: boolean;
   /** Extra environment for every service (BYSTACK_* tuning). */
@@ -53,7 +75,13 @@ export type DevnetOptions = {
   /** Told about each step while starting. */
   readonly onProgress?: (message: string) => void;
   /** A service exited without being asked to. */
-  readonly onServiceExit?: (node: DevnetNode, service: ServiceName, code: number | null, signal: string | null) => void;
+  readonly onServiceExit?: (
+    node: DevnetNode,
+    service: string,
+    code: number | null,
+    signal: string | null,
+    logFile: string,
+  ) => void;
   /** Base environment (default process.env). */
   readonly baseEnv?: NodeJS.ProcessEnv;
 };
@@ -77,15 +105,26 @@ export type DevnetNode = {
   readonly proxy: TcpProxy | undefined;
   readonly minerProgram: Uint8Array;
   readonly services: Partial<Record<ServiceName, ServiceProcess>>;
+  /** The side chains this node runs (node 0 only). */
+  readonly sideChains: readonly DevnetSideChain[];
   /** The service, or an error if this node does not run it. */
   service(name: ServiceName): ServiceProcess;
 };
 
-type MutableNode = { -readonly [K in keyof DevnetNode]: DevnetNode[K] };
+/** One side chain on a node: its validator, mempool and producers (index = devnet producer key). */
+export type DevnetSideChain = {
+  readonly name: SideChainName;
+  readonly chainId: string;
+  readonly validator: ServiceProcess;
+  readonly mempool: ServiceProcess;
+  readonly producers: readonly ServiceProcess[];
+};
+
+type MutableNode = { -readonly [K in keyof DevnetNode]: DevnetNode[K] } & { sideChains: DevnetSideChain[] };
 
 const defaultServicesDir = fileURLToPath(new URL('../../../../services/', import.meta.url));
 
-export function serviceEntry(servicesDir: string, name: ServiceName): string {
+export function serviceEntry(servicesDir: string, name: ServiceName | 'bbft'): string {
   return path.join(servicesDir, name, 'src', 'main.ts');
 }
 
@@ -141,13 +180,6 @@ export class Devnet {
 
   endpoints(): DevnetEndpoints {
     const params = chainConfig(this.chain).params;
-    const svc = (p: ServiceProcess | undefined) =>
-      p && {
-        grpc: p.address,
-        metrics: `http://127.0.0.1:${p.metricsPort}/metrics`,
-        pid: p.pid,
-        log: p.logFile,
-      };
     return {
       version: 1,
       chain: this.chain,
@@ -161,11 +193,18 @@ export class Devnet {
           nats: n.nats.url,
           redis: n.redis.url,
           dataDir: n.dataDir,
-          validator: svc(n.services.validator)!,
-          mempool: svc(n.services.mempool)!,
-          miner: svc(n.services.miner),
+          validator: serviceEndpoint(n.services.validator)!,
+          mempool: serviceEndpoint(n.services.mempool)!,
+          miner: serviceEndpoint(n.services.miner),
           minerProgram: toHex(n.minerProgram),
           minerAddress: programToAddress(n.minerProgram, params) ?? '',
+          sideChains: n.sideChains.map((side) => ({
+            chain: side.name,
+            chainId: side.chainId,
+            validator: serviceEndpoint(side.validator)!,
+            mempool: serviceEndpoint(side.mempool)!,
+            producers: side.producers.map((p, index) => ({ index, ...serviceEndpoint(p)! })),
+          })),
         }),
       ),
     };
@@ -192,10 +231,9 @@ export class Devnet {
   }
 
   private async shutdown(): Promise<void> {
-    for (const name of [...SERVICE_NAMES].reverse()) {
-      await Promise.all(this.nodes.map((n) => n.services[name]?.stop()));
-    }
-    await Promise.all(this.nodes.flatMap((n) => SERVICE_NAMES.map((s) => n.services[s]?.close())));
+    // Block makers first, then what feeds them, then the validators.
+    for (const stage of shutdownStages(this.nodes)) await Promise.all(stage.map((p) => p.stop()));
+    await Promise.all(this.nodes.flatMap((n) => processesOf(n).map((p) => p.close())));
     await Promise.all(this.nodes.map((n) => n.proxy?.close()));
     await Promise.all(this.nodes.map((n) => n.redis.process?.stop()));
     // Leaf nodes first, node 0 last.
@@ -210,7 +248,7 @@ export class Devnet {
   /** Last resort at process exit: SIGKILL every child still running. */
   killNow(): void {
     for (const n of this.nodes) {
-      for (const s of SERVICE_NAMES) n.services[s]?.killNow();
+      for (const p of processesOf(n)) p.killNow();
       for (const server of [n.nats.process, n.redis.process]) {
         const pid = server?.pid;
         if (pid !== undefined) {
@@ -239,9 +277,17 @@ export class Devnet {
         'BYSTACK_NATS_URL / BYSTACK_REDIS_URL name one server; a devnet of several nodes starts its own (unset them)',
       );
     }
+    const sideChains = this.opts.sideChains ?? 0;
+    if (!Number.isInteger(sideChains) || sideChains < 0 || sideChains > SIDE_CHAIN_NAMES.length) {
+      throw new CliError(
+        CliErrorCode.BAD_ARGUMENT,
+        `--side-chains must be 0..${SIDE_CHAIN_NAMES.length}, got ${this.opts.sideChains}`,
+      );
+    }
     const services = this.opts.services ?? SERVICE_NAMES;
     const servicesDir = this.opts.servicesDir ?? defaultServicesDir;
-    const missing = services.filter((s) => !existsSync(serviceEntry(servicesDir, s)));
+    const needed = sideChains > 0 ? [...new Set([...services, 'validator', 'mempool', 'bbft'] as const)] : services;
+    const missing = needed.filter((s) => !existsSync(serviceEntry(servicesDir, s)));
     if (missing.length > 0) {
       throw new CliError(
         CliErrorCode.SERVICE_MISSING,
@@ -261,6 +307,7 @@ export class Devnet {
         this.progress(`starting ${name}${count > 1 ? 's' : ''}`);
         await Promise.all(this.nodes.map((n) => this.startService(n, name, servicesDir)));
       }
+      await this.startSideChains(this.list[0]!, sideChains, servicesDir);
       this.checkNotStopped();
       this.writeEndpoints();
     } catch (err) {
@@ -376,6 +423,7 @@ export class Devnet {
       proxy,
       minerProgram,
       services,
+      sideChains: [],
       service(name) {
         const s = services[name];
         if (!s) throw new Error(`node ${id} runs no ${name}`);
@@ -387,27 +435,13 @@ export class Devnet {
   }
 
   private async startService(node: DevnetNode, name: ServiceName, servicesDir: string): Promise<void> {
-    const [grpcPort, metricsPort] = [await freePort(), await freePort()];
-    const base = { ...(this.opts.baseEnv ?? process.env) };
-    delete base.NODE_TEST_CONTEXT;
-    // No trace exporter unless the environment configures one (else every service retries a
-    // collector on localhost:4318 and waits for it at shutdown).
-    const otel = ['OTEL_SDK_DISABLED', 'OTEL_TRACES_EXPORTER', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
-    if (!otel.some((k) => base[k]) && !base.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) base.OTEL_SDK_DISABLED = 'true';
     const env: NodeJS.ProcessEnv = {
-      ...base,
-      ...this.opts.env,
       BYSTACK_NODE_ID: node.id,
       BYSTACK_CHAIN: this.chain,
       BYSTACK_NATS_URL: node.nats.url,
       BYSTACK_REDIS_URL: node.redis.url,
-      BYSTACK_GRPC_HOST: '127.0.0.1',
-      BYSTACK_GRPC_PORT: String(grpcPort),
-      BYSTACK_METRICS_HOST: '127.0.0.1',
-      BYSTACK_METRICS_PORT: String(metricsPort),
-      BYSTACK_LOG_LEVEL: this.opts.logLevel ?? this.opts.env?.BYSTACK_LOG_LEVEL ?? 'info',
     };
-    if (name === 'validator') env.BYSTACK_DATA_DIR = path.join(node.dataDir, 'store');
+    if (name === 'validator') env.BYSTACK_DATA_DIR = storeDir(node);
     if (name !== 'validator') env.BYSTACK_VALIDATOR_ADDR = node.services.validator?.address;
     if (name === 'miner') {
       env.BYSTACK_MEMPOOL_ADDR = node.services.mempool?.address;
@@ -415,21 +449,140 @@ export class Devnet {
       env.BYSTACK_MINER_THREADS = String(this.opts.minerThreads ?? 1);
     }
     Object.assign(env, this.opts.serviceEnv?.[name]);
+    node.services[name] = await this.startProcess(node, name, serviceEntry(servicesDir, name), env, name);
+  }
+
+  /**
+   * The first `count` side chains on `node`: per chain its validator, then its mempool, then its
+   * producers; the chains side by side.
+   */
+  private async startSideChains(node: MutableNode, count: number, servicesDir: string): Promise<void> {
+    const names = SIDE_CHAIN_NAMES.slice(0, count);
+    if (names.length === 0) return;
+    this.checkNotStopped();
+    this.progress(`starting side chains ${names.join(', ')} on ${node.id}`);
+    await Promise.all(names.map((name) => this.startSideChain(node, name, servicesDir)));
+  }
+
+  private async startSideChain(node: MutableNode, name: SideChainName, servicesDir: string): Promise<void> {
+    const chainId = SIDE_CHAINS[name].chainId;
+    const wiring: SideChainWiring = {
+      chain: name,
+      nodeId: node.id,
+      natsUrl: node.nats.url,
+      redisUrl: node.redis.url,
+      dataDir: storeDir(node),
+    };
+    const started: ServiceProcess[] = [];
+    const start = async (service: string, entry: 'validator' | 'mempool' | 'bbft', env: NodeJS.ProcessEnv) => {
+      this.checkNotStopped();
+      const label = `${chainId}/${service}`;
+      const proc = await this.startProcess(node, label, serviceEntry(servicesDir, entry), env, `${chainId}-${service}`);
+      started.push(proc);
+      return proc;
+    };
+    try {
+      const validator = await start('validator', 'validator', sideValidatorEnv(wiring));
+      const mempool = await start('mempool', 'mempool', sideMempoolEnv(wiring));
+      const producers = await Promise.allSettled(
+        Array.from({ length: SIDE_PRODUCERS }, (_, index) =>
+          start(
+            `bbft-${index}`,
+            'bbft',
+            sideProducerEnv(wiring, { index, validatorAddr: validator.address, mempoolAddr: mempool.address }),
+          ),
+        ),
+      );
+      const failed = producers.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const byIndex = producers.map((r) => (r as PromiseFulfilledResult<ServiceProcess>).value);
+      node.sideChains.push({ name, chainId, validator, mempool, producers: byIndex });
+    } catch (err) {
+      // The chain's processes are listed only once all run: stop the ones that do here.
+      for (const p of [...started].reverse()) await p.stop();
+      await Promise.all(started.map((p) => p.close()));
+      throw err;
+    }
+  }
+
+  /** Starts one service process with the devnet's common environment plus `env`; ready when its gRPC port accepts. */
+  private async startProcess(
+    node: DevnetNode,
+    label: string,
+    entry: string,
+    env: NodeJS.ProcessEnv,
+    logName: string,
+  ): Promise<ServiceProcess> {
+    const [grpcPort, metricsPort] = [await freePort(), await freePort()];
+    const base = { ...(this.opts.baseEnv ?? process.env) };
+    delete base.NODE_TEST_CONTEXT;
+    // No trace exporter unless the environment configures one (else every service retries a
+    // collector on localhost:4318 and waits for it at shutdown).
+    const otel = ['OTEL_SDK_DISABLED', 'OTEL_TRACES_EXPORTER', 'OTEL_EXPORTER_OTLP_ENDPOINT'];
+    if (!otel.some((k) => base[k]) && !base.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) base.OTEL_SDK_DISABLED = 'true';
+    const logFile = path.join(node.dataDir, 'logs', `${logName}.log`);
     const proc = new ServiceProcess({
-      name: `${node.id}/${name}`,
-      entry: serviceEntry(servicesDir, name),
-      env,
+      name: `${node.id}/${label}`,
+      entry,
+      env: {
+        ...base,
+        ...this.opts.env,
+        BYSTACK_GRPC_HOST: '127.0.0.1',
+        BYSTACK_GRPC_PORT: String(grpcPort),
+        BYSTACK_METRICS_HOST: '127.0.0.1',
+        BYSTACK_METRICS_PORT: String(metricsPort),
+        BYSTACK_LOG_LEVEL: this.opts.logLevel ?? this.opts.env?.BYSTACK_LOG_LEVEL ?? 'info',
+        ...env,
+      },
       grpcPort,
       metricsPort,
-      logFile: path.join(node.dataDir, 'logs', `${name}.log`),
+      logFile,
       onUnexpectedExit: (code, signal) => {
-        if (!this.stopped) this.opts.onServiceExit?.(node, name, code, signal);
+        if (!this.stopped) this.opts.onServiceExit?.(node, label, code, signal, logFile);
       },
     });
-    node.services[name] = proc;
-    this.progress(`starting ${node.id}/${name} (gRPC ${proc.address})`);
-    await proc.start();
+    this.progress(`starting ${node.id}/${label} (gRPC ${proc.address})`);
+    try {
+      await proc.start();
+    } catch (err) {
+      // Not listed anywhere yet: its log is the only thing to close.
+      await proc.close();
+      throw err;
+    }
+    return proc;
   }
+}
+
+function storeDir(node: DevnetNode): string {
+  return path.join(node.dataDir, 'store');
+}
+
+/** Every service process of a node, main chain and side chains. */
+function processesOf(node: DevnetNode): ServiceProcess[] {
+  const main = SERVICE_NAMES.map((s) => node.services[s]).filter((p) => p !== undefined);
+  return [...main, ...node.sideChains.flatMap((side) => [side.validator, side.mempool, ...side.producers])];
+}
+
+/** Stop order: miners and producers, then mempools, then validators. */
+function shutdownStages(nodes: readonly DevnetNode[]): ServiceProcess[][] {
+  const pick = (main: ServiceName, side: (s: DevnetSideChain) => readonly (ServiceProcess | undefined)[]) =>
+    nodes.flatMap((n) => [n.services[main], ...n.sideChains.flatMap(side)]).filter((p) => p !== undefined);
+  return [
+    pick('miner', (s) => s.producers),
+    pick('mempool', (s) => [s.mempool]),
+    pick('validator', (s) => [s.validator]),
+  ];
+}
+
+function serviceEndpoint(p: ServiceProcess | undefined): ServiceEndpoint | undefined {
+  return (
+    p && {
+      grpc: p.address,
+      metrics: `http://127.0.0.1:${p.metricsPort}/metrics`,
+      pid: p.pid,
+      log: p.logFile,
+    }
+  );
 }
 
 function lockPath(dataDir: string): string {
