@@ -2,7 +2,7 @@
 //   BYSTACK_TEST_NATS_URL / BYSTACK_TEST_REDIS_URL   use an existing server (no fault injection)
 //   BYSTACK_TEST_CONTAINERS=1                        testcontainers (needs a container runtime)
 //   otherwise                                        nats-server / redis-server processes on free ports
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from './free-port.ts';
@@ -25,6 +25,8 @@ export type NatsOptions = {
   readonly jetstream?: boolean;
   /** Binary to run (default `nats-server` on the PATH, or BYSTACK_NATS_SERVER). */
   readonly binary?: string;
+  /** The largest message in bytes (the server's default is 1 MiB; a 5,000-transfer block is 1.3 MB). */
+  readonly maxPayload?: number;
 };
 
 export async function startNats(opts: NatsOptions = {}): Promise<TestServer> {
@@ -35,6 +37,12 @@ export async function startNats(opts: NatsOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bystack-nats-'));
   const args = ['-a', '127.0.0.1', '-p', String(port), '-sd', dataDir];
   if (opts.jetstream !== false) args.push('-js');
+  if (opts.maxPayload !== undefined) {
+    // No command-line flag sets it: a config file does, and the flags above still apply.
+    const config = path.join(dataDir, 'nats.conf');
+    writeFileSync(config, `max_payload: ${opts.maxPayload}\n`);
+    args.push('-c', config);
+  }
   const proc = new ServerProcess({
     name: 'nats-server',
     command: opts.binary ?? process.env.BYSTACK_NATS_SERVER ?? 'nats-server',

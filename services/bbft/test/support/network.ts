@@ -17,6 +17,10 @@ export type ProducerSetup = {
   readonly mempoolAddr?: string;
   readonly dataDir: string;
   readonly chain?: string;
+  /** The node the producer belongs to (default n0). */
+  readonly nodeId?: string;
+  /** Extra environment of the process (e.g. NODE_OPTIONS). */
+  readonly env?: Record<string, string>;
 };
 
 /** Polls `check` every `everyMs` until it returns a value (not undefined/false) or `timeoutMs` passes. */
@@ -68,14 +72,20 @@ export class ProducerProcess {
     this.xpub = xprvToXPub(devnetProducerXPrv(setup.index));
     this.key = hex(this.xpub);
     this.#process = new ServiceProcess('bbft', {
-      BYSTACK_NODE_ID: 'n0',
+      BYSTACK_NODE_ID: setup.nodeId ?? 'n0',
       BYSTACK_CHAIN: setup.chain ?? 'side-devnet',
       BYSTACK_DATA_DIR: setup.dataDir,
       BYSTACK_NATS_URL: setup.natsUrl,
       BYSTACK_VALIDATOR_ADDR: setup.validatorAddr,
       ...(setup.mempoolAddr ? { BYSTACK_MEMPOOL_ADDR: setup.mempoolAddr } : {}),
       BYSTACK_BBFT_DEVNET_PRODUCER: String(setup.index),
+      ...setup.env,
     });
+  }
+
+  /** The running process's id, or undefined. */
+  get pid(): number | undefined {
+    return this.#process.pid;
   }
 
   get running(): boolean {

@@ -27,6 +27,11 @@ export class ServiceProcess {
     return `127.0.0.1:${this.grpcPort}`;
   }
 
+  /** The running process's id (for reading its CPU time), or undefined. */
+  get pid(): number | undefined {
+    return this.running ? this.#child!.pid : undefined;
+  }
+
   get running(): boolean {
     return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
   }

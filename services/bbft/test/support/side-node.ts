@@ -32,6 +32,12 @@ export type SideNodeSetup = {
   readonly redisUrl: string;
   readonly dataDir: string;
   readonly chain?: SideChainName;
+  /** The node's id (default n0): several nodes on one nats-server and redis-server need their own. */
+  readonly nodeId?: string;
+  /** Whether the mempool gossips transactions to other nodes' mempools (default off: one node). */
+  readonly gossip?: boolean;
+  /** Extra environment of every process of the node, producers included (e.g. NODE_OPTIONS). */
+  readonly env?: Record<string, string>;
 };
 
 /** A block the validator holds. */
@@ -64,20 +70,26 @@ export class SideNode {
     this.params = SIDE_CHAINS[name];
     const genesis = createSideDevnetGenesis(this.params);
     this.genesis = held(genesis);
+    const nodeId = setup.nodeId ?? 'n0';
     const common = {
-      BYSTACK_NODE_ID: 'n0',
+      BYSTACK_NODE_ID: nodeId,
       BYSTACK_CHAIN: name,
       BYSTACK_NATS_URL: setup.natsUrl,
       BYSTACK_REDIS_URL: setup.redisUrl,
-      BYSTACK_REDIS_PREFIX: `bbft-${name}`,
+      BYSTACK_REDIS_PREFIX: setup.nodeId === undefined ? `bbft-${name}` : `bbft-${name}-${nodeId}`,
       BYSTACK_LOG_LEVEL: 'info',
+      ...setup.env,
     };
     this.validator = new ServiceProcess('validator', {
       ...common,
       BYSTACK_DATA_DIR: setup.dataDir,
       BYSTACK_VERIFIER_THREADS: '1',
     });
-    this.mempool = new ServiceProcess('mempool', { ...common, BYSTACK_VERIFIER_WORKERS: '1', BYSTACK_GOSSIP: 'false' });
+    this.mempool = new ServiceProcess('mempool', {
+      ...common,
+      BYSTACK_VERIFIER_WORKERS: '1',
+      BYSTACK_GOSSIP: String(setup.gossip ?? false),
+    });
     this.tally = new VoteTally({ params: this.params, genesis }, async (id) => (await this.block(id))?.block);
   }
 
@@ -98,6 +110,8 @@ export class SideNode {
       validatorAddr: this.validator.address,
       ...(withMempool ? { mempoolAddr: this.mempool.address } : {}),
       dataDir: this.setup.dataDir,
+      ...(this.setup.nodeId ? { nodeId: this.setup.nodeId } : {}),
+      ...(this.setup.env ? { env: this.setup.env } : {}),
     });
   }
 
