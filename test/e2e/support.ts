@@ -31,9 +31,9 @@ export async function startTestDevnet(name: string, opts: Partial<DevnetOptions>
   const devnet = await startDevnet({
     ...opts,
     dataDir,
-    onServiceExit: (node, service, code, signal) => {
+    onServiceExit: (node, service, code, signal, logFile) => {
       exits.push(`${node.id}/${service} code=${code} signal=${signal}`);
-      opts.onServiceExit?.(node, service, code, signal);
+      opts.onServiceExit?.(node, service, code, signal, logFile);
     },
   });
   const clients = new Map<number, NodeClient>();

@@ -5,4 +5,5 @@ export { DEFAULT_DATA_DIR, type Endpoints, resolveEndpoints } from './endpoints.
 export { CliError, CliErrorCode, ERROR_SENTENCES, explainError, isCliError } from './errors.ts';
 export { COMMANDS, runCli } from './main.ts';
 export { NodeClient, type TxStatusInfo } from './node-client.ts';
+export { SideChainClient, type SideTip } from './side-chain-client.ts';
 export * from './wallet/index.ts';

@@ -461,10 +461,14 @@ export class Devnet {
     if (names.length === 0) return;
     this.checkNotStopped();
     this.progress(`starting side chains ${names.join(', ')} on ${node.id}`);
-    await Promise.all(names.map((name) => this.startSideChain(node, name, servicesDir)));
+    // Listed in chain order whatever order they came up in; a chain that failed stopped its own processes.
+    const results = await Promise.allSettled(names.map((name) => this.startSideChain(node, name, servicesDir)));
+    for (const r of results) if (r.status === 'fulfilled') node.sideChains.push(r.value);
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
-  private async startSideChain(node: MutableNode, name: SideChainName, servicesDir: string): Promise<void> {
+  private async startSideChain(node: DevnetNode, name: SideChainName, servicesDir: string): Promise<DevnetSideChain> {
     const chainId = SIDE_CHAINS[name].chainId;
     const wiring: SideChainWiring = {
       chain: name,
@@ -496,9 +500,9 @@ export class Devnet {
       const failed = producers.find((r) => r.status === 'rejected');
       if (failed) throw failed.reason;
       const byIndex = producers.map((r) => (r as PromiseFulfilledResult<ServiceProcess>).value);
-      node.sideChains.push({ name, chainId, validator, mempool, producers: byIndex });
+      return { name, chainId, validator, mempool, producers: byIndex };
     } catch (err) {
-      // The chain's processes are listed only once all run: stop the ones that do here.
+      // The chain is listed only once all its processes run: stop the ones that do here.
       for (const p of [...started].reverse()) await p.stop();
       await Promise.all(started.map((p) => p.close()));
       throw err;
