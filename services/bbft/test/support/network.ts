@@ -1,6 +1,7 @@
 // Producer processes (`node services/bbft/src/main.ts`, one per devnet producer key) and a NATS
 // observer of the chain's net.block / net.sig traffic, for the end-to-end tests.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type SideChainWiring, sideProducerEnv } from '@bystack/cli';
 import { bbftV1, chainV1 } from '@bystack/proto';
 import { decodeSideBlock, devnetProducerXPrv, type SideBlock, sideBlockId, xprvToXPub } from '@bystack/protocol';
 import { createGrpcClient, createNatsBus, type GrpcClient, type NatsBus, subject } from '@bystack/runtime';
@@ -10,18 +11,8 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 export type BbftClient = GrpcClient<typeof bbftV1.BbftServiceService>;
 
-export type ProducerSetup = {
-  readonly index: number;
-  readonly natsUrl: string;
-  readonly validatorAddr: string;
-  readonly mempoolAddr?: string;
-  readonly dataDir: string;
-  readonly chain?: string;
-  /** The node the producer belongs to (default n0). */
-  readonly nodeId?: string;
-  /** Extra environment of the process (e.g. NODE_OPTIONS). */
-  readonly env?: Record<string, string>;
-};
+/** Which devnet producer key, the node's services it works with, and extra environment (test switches). */
+export type ProducerSetup = Parameters<typeof sideProducerEnv>[1] & { readonly env?: Record<string, string> };
 
 /** Polls `check` every `everyMs` until it returns a value (not undefined/false) or `timeoutMs` passes. */
 export async function waitFor<T>(
@@ -67,20 +58,12 @@ export class ProducerProcess {
   readonly #process: ServiceProcess;
   #client: BbftClient | undefined;
 
-  constructor(setup: ProducerSetup) {
+  /** The producer as the devnet launcher wires it on `node`. */
+  constructor(node: SideChainWiring, setup: ProducerSetup) {
     this.index = setup.index;
     this.xpub = xprvToXPub(devnetProducerXPrv(setup.index));
     this.key = hex(this.xpub);
-    this.#process = new ServiceProcess('bbft', {
-      BYSTACK_NODE_ID: setup.nodeId ?? 'n0',
-      BYSTACK_CHAIN: setup.chain ?? 'side-devnet',
-      BYSTACK_DATA_DIR: setup.dataDir,
-      BYSTACK_NATS_URL: setup.natsUrl,
-      BYSTACK_VALIDATOR_ADDR: setup.validatorAddr,
-      ...(setup.mempoolAddr ? { BYSTACK_MEMPOOL_ADDR: setup.mempoolAddr } : {}),
-      BYSTACK_BBFT_DEVNET_PRODUCER: String(setup.index),
-      ...setup.env,
-    });
+    this.#process = new ServiceProcess('bbft', { ...sideProducerEnv(node, setup), ...setup.env });
   }
 
   /** The running process's id, or undefined. */

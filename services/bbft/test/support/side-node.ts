@@ -2,6 +2,7 @@
 // redis-server and data dir (what the producers run against), with gRPC clients to both and reads of
 // the chain as the validator holds it: blocks by id and height, its main chain, the round of a block
 // (the protocol's vote tally over those blocks) and the owner of a block's slot.
+import { SIDE_CHAINS, type SideChainName, type SideChainWiring, sideMempoolEnv, sideValidatorEnv } from '@bystack/cli';
 import { chainV1, mempoolV1 } from '@bystack/proto';
 import {
   createProducerSchedule,
@@ -14,8 +15,6 @@ import {
   type SideChainParams,
   type SideTx,
   sideBlockId,
-  sideDevnet2Params,
-  sideDevnetParams,
   VoteTally,
 } from '@bystack/protocol';
 import { createGrpcClient, type GrpcClient, isRpcError, statusOfCode } from '@bystack/runtime';
@@ -24,8 +23,7 @@ import { ServiceProcess } from './service-process.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
-export const SIDE_CHAINS = { 'side-devnet': sideDevnetParams, 'side-devnet-2': sideDevnet2Params } as const;
-export type SideChainName = keyof typeof SIDE_CHAINS;
+export type { SideChainName };
 
 export type SideNodeSetup = {
   readonly natsUrl: string;
@@ -56,6 +54,8 @@ function held(block: SideBlock): HeldBlock {
 
 export class SideNode {
   readonly setup: SideNodeSetup;
+  /** The devnet launcher's wiring of the chain on this node (the producers take it too). */
+  readonly wiring: SideChainWiring;
   readonly params: SideChainParams;
   readonly genesis: HeldBlock;
   readonly validator: ServiceProcess;
@@ -71,24 +71,24 @@ export class SideNode {
     const genesis = createSideDevnetGenesis(this.params);
     this.genesis = held(genesis);
     const nodeId = setup.nodeId ?? 'n0';
-    const common = {
-      BYSTACK_NODE_ID: nodeId,
-      BYSTACK_CHAIN: name,
-      BYSTACK_NATS_URL: setup.natsUrl,
-      BYSTACK_REDIS_URL: setup.redisUrl,
+    this.wiring = { chain: name, nodeId, natsUrl: setup.natsUrl, redisUrl: setup.redisUrl, dataDir: setup.dataDir };
+    // The launcher's wiring plus the tests' own: a Redis prefix per node, one verifier thread each.
+    const tuning = {
       BYSTACK_REDIS_PREFIX: setup.nodeId === undefined ? `bbft-${name}` : `bbft-${name}-${nodeId}`,
       BYSTACK_LOG_LEVEL: 'info',
-      ...setup.env,
     };
     this.validator = new ServiceProcess('validator', {
-      ...common,
-      BYSTACK_DATA_DIR: setup.dataDir,
+      ...sideValidatorEnv(this.wiring),
+      ...tuning,
       BYSTACK_VERIFIER_THREADS: '1',
+      ...setup.env,
     });
     this.mempool = new ServiceProcess('mempool', {
-      ...common,
+      ...sideMempoolEnv(this.wiring),
+      ...tuning,
       BYSTACK_VERIFIER_WORKERS: '1',
       BYSTACK_GOSSIP: String(setup.gossip ?? false),
+      ...setup.env,
     });
     this.tally = new VoteTally({ params: this.params, genesis }, async (id) => (await this.block(id))?.block);
   }
@@ -103,14 +103,10 @@ export class SideNode {
 
   /** The bbft process of devnet producer `index` on this node (not started); `withMempool`: it reaps txs. */
   producer(index: number, withMempool = true): ProducerProcess {
-    return new ProducerProcess({
+    return new ProducerProcess(this.wiring, {
       index,
-      chain: this.setup.chain ?? 'side-devnet',
-      natsUrl: this.setup.natsUrl,
       validatorAddr: this.validator.address,
       ...(withMempool ? { mempoolAddr: this.mempool.address } : {}),
-      dataDir: this.setup.dataDir,
-      ...(this.setup.nodeId ? { nodeId: this.setup.nodeId } : {}),
       ...(this.setup.env ? { env: this.setup.env } : {}),
     });
   }
