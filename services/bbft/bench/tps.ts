@@ -15,9 +15,10 @@
 // Settings (env): TPS_SECONDS (window, default 20), TPS_TXS (pre-signed per topology, 40000),
 // TPS_BATCH (500), TPS_PARALLEL (SubmitTxBatch calls at once, 2), TPS_IN_FLIGHT (most transfers
 // submitted and not yet irreversible, 6000), TPS_TOPOLOGIES (shared,own). `-- --profile` also
-// writes V8 CPU profiles of every process (--cpu-prof) and prints each one's hottest functions.
+// writes V8 CPU profiles of every process (--cpu-prof) and prints each one's hottest functions;
+// TPS_DUMP=1 leaves each process's last log lines in $TMPDIR/tps-<topology>-<process>.log.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -76,6 +77,7 @@ type Run = {
   readonly seconds: number;
   readonly profiles: Map<string, string[]>;
   readonly production: Production;
+  readonly warnings: string[];
 };
 
 const TICK = 100; // USER_HZ: /proc times are in 1/100 s
@@ -109,6 +111,19 @@ const snapshot = (procs: readonly Proc[]): Snapshot => ({
   pids: new Map(procs.map((p) => [p.pid(), p.name])),
   machine: machineTimes(),
 });
+
+/** Warning and error log lines of each process, counted by message ("name: 3 x msg"). */
+function warningsOf(outputs: readonly (readonly [string, string])[]): string[] {
+  const counts = new Map<string, number>();
+  for (const [name, output] of outputs) {
+    for (const line of output.split('\n')) {
+      if (!line.includes('"level":"warn"') && !line.includes('"level":"error"')) continue;
+      const key = `${name}: ${(JSON.parse(line) as { msg: string }).msg}`;
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+  }
+  return [...counts].map(([key, count]) => `${key} (${count}x)`);
+}
 
 /** The producers' own blocks in a window, from their logs: how late after its slot's start each was signed. */
 type Production = { readonly blocks: number; readonly slots: number; readonly lagP50: number; readonly lagMax: number };
@@ -151,7 +166,11 @@ async function runTopology(topology: string): Promise<Run> {
     }
     producers = [0, 1, 2, 3].map((i) => nodes[nodeCount > 1 ? i : 0]!.producer(i));
     // One at a time: four processes loading the chain at once can miss their start deadline on a busy machine.
-    for (const p of producers) await p.start();
+    for (const p of producers) {
+      await p.start().catch((err: Error) => {
+        throw new Error(`${topology}: producer ${p.index} did not start: ${err.message}\n${p.output.slice(-3000)}`);
+      });
+    }
     const procs: Proc[] = [
       ...nodes.flatMap((node, k) => [
         { name: `validator n${k}`, pid: () => node.validator.pid },
@@ -207,6 +226,18 @@ async function runTopology(topology: string): Promise<Run> {
       end.wallMs,
       Number(sideDevnetParams.consensus.blockIntervalMs),
     );
+    const logs: (readonly [string, string])[] = [
+      ...nodes.flatMap((node, k) => [
+        [`validator n${k}`, node.validator.output] as const,
+        [`mempool n${k}`, node.mempool.output] as const,
+      ]),
+      ...producers.map((p) => [`bbft ${p.index}`, p.output] as const),
+    ];
+    const warnings = warningsOf(logs);
+    if (process.env.TPS_DUMP) {
+      for (const [name, out] of logs)
+        writeFileSync(path.join(tmpdir(), `tps-${topology}-${name.replace(' ', '-')}.log`), out);
+    }
     // Graceful stops, so that --cpu-prof writes the profiles.
     await Promise.all(producers.map((p) => p.stop()));
     for (const node of nodes.reverse()) await node.stop();
@@ -220,7 +251,7 @@ async function runTopology(topology: string): Promise<Run> {
         profiles.set(name, hottestFunctions(path.join(profileDir, file), 6));
       }
     }
-    return { topology, result, cpu, machineBusyCores, loadAverage, seconds, profiles, production };
+    return { topology, result, cpu, machineBusyCores, loadAverage, seconds, profiles, production, warnings };
   } finally {
     await Promise.all(producers.map((p) => p.kill()));
     for (const node of nodes) await node.stop();
@@ -267,6 +298,7 @@ for (const topology of TOPOLOGIES) {
   console.log(
     `  production: ${p.blocks} blocks made in ${p.slots} slots of the window; slot start -> block checked by the validator and signed: p50 ${ms(p.lagP50)}, max ${ms(p.lagMax)}`,
   );
+  if (run.warnings.length > 0) console.log(`  warnings logged: ${run.warnings.join('; ')}`);
   for (const [name, lines] of run.profiles)
     console.log(`  profile ${name}:\n${lines.map((l) => `      ${l}`).join('\n')}`);
 }
@@ -281,10 +313,18 @@ for (const run of runs) {
   const top = [...run.cpu].sort((a, b) => b[1] - a[1]).slice(0, 3);
   const sigChecks = run.topology === 'own' ? 4 : 1;
   const others = run.machineBusyCores - ours / run.seconds;
+  const interval = Number(sideDevnetParams.consensus.blockIntervalMs);
   const notes = [
-    `${r.sustainedTps.toFixed(0)} tx/s is ${ratio(r.sustainedTps, poolRate / sigChecks)} of what the Ed25519 pool could verify at ${sigChecks} check(s) per transfer (${(poolRate / sigChecks).toFixed(0)} tx/s): signatures are not the limit.`,
-    `CPU: the bench's processes used ${(ours / run.seconds).toFixed(2)} cores, ${cpuPerTx.toFixed(2)} ms per irreversible transfer (${cores} cores at that cost: ~${((cores * 1000) / cpuPerTx).toFixed(0)} tx/s); largest ${top.map(([n, s]) => `${n} ${(s / run.seconds).toFixed(2)}`).join(', ')}; other processes on the machine took ${Math.max(0, others).toFixed(2)} cores of the ${run.machineBusyCores.toFixed(2)} busy.`,
-    `Blocks: ${p.blocks} made in ${p.slots} slots (${ratio(p.blocks, p.slots)}), ${r.txsPerBlockMean.toFixed(0)} transfers each; a producer's own block is checked and signed ${ms(p.lagP50)} after its slot starts (p50; max ${ms(p.lagMax)}), and its next slot waits for it, so ${(r.txsPerBlockMean * (1000 / r.blockIntervalMs)).toFixed(0)} tx/s is what the block path delivers; latency is mostly waiting for a block (accepted -> in a block p50 ${ms(r.toBlock.p50)}).`,
+    `Signatures: ${r.sustainedTps.toFixed(0)} tx/s is ${ratio(r.sustainedTps, poolRate / sigChecks)} of what this run's Ed25519 pool verifies at ${sigChecks} check(s) per transfer (once per node: ${(poolRate / sigChecks).toFixed(0)} tx/s).`,
+    r.sustainedTps > 0
+      ? `CPU: the bench's processes used ${(ours / run.seconds).toFixed(2)} cores, ${cpuPerTx.toFixed(2)} ms per irreversible transfer (${cores} cores at that cost: ~${((cores * 1000) / cpuPerTx).toFixed(0)} tx/s); largest ${top.map(([n, s]) => `${n} ${(s / run.seconds).toFixed(2)}`).join(', ')}; other processes on the machine took ${Math.max(0, others).toFixed(2)} of the ${run.machineBusyCores.toFixed(2)} busy cores.`
+      : `CPU: no transfer became irreversible in the window; the bench's processes used ${(ours / run.seconds).toFixed(2)} cores, other processes ${Math.max(0, others).toFixed(2)}.`,
+    `Blocks: ${p.blocks} made in ${p.slots} slots (${ratio(p.blocks, p.slots)}), ${r.txsPerBlockMean.toFixed(0)} transfers each; a producer's own block is checked and signed ${ms(p.lagP50)} after its slot starts (p50; max ${ms(p.lagMax)}), and its next slot waits for it: the block path delivers ~${(r.txsPerBlockMean * (1000 / r.blockIntervalMs)).toFixed(0)} tx/s, and a transfer waits ${ms(r.toBlock.p50)} (p50) for its block.`,
   ];
+  if (p.lagP50 > interval / 2) {
+    notes.push(
+      `Why a block takes longer than its slot: the validator handles one block at a time, and per block it runs check_only, the signed SubmitBlock, a SubmitBlock of the same block from every other producer of the node (each decodes the whole body), and for each signature that arrives on net.sig re-encodes the whole body and rewrites it in one synced LMDB transaction (BlockPipeline.replaceBody, via SideChain.mergeSignatures in services/validator/src/side-chain.ts); \`-- --profile\` shows the validator's time in GC, SHA3 (wasm) and LMDB commits (finishTxn, writeInstructions).`,
+    );
+  }
   console.log(`  ${run.topology}:\n${notes.map((n) => `    - ${n}`).join('\n')}`);
 }
