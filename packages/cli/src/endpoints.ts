@@ -33,10 +33,11 @@ export function devnetDataDir(flag: string | undefined, env: NodeJS.ProcessEnv =
 export function resolveEndpoints(flags: EndpointFlags, env: NodeJS.ProcessEnv = process.env): Endpoints {
   const dataDir = devnetDataDir(flags.dataDir, env);
   const devnet = lazyDevnet(dataDir, flags);
+  // The chain first: a chain the CLI cannot serve is the error to tell, whatever the addresses.
+  const chain = chainConfig(flags.chain ?? env.BYSTACK_CHAIN ?? devnet.file()?.chain ?? DEFAULT_CHAIN);
   const validator = flags.validator ?? env.BYSTACK_VALIDATOR_ADDR ?? devnet.node('validator').validator.grpc;
   const mempool = flags.mempool ?? env.BYSTACK_MEMPOOL_ADDR ?? devnet.node('mempool').mempool.grpc;
-  const chainName = flags.chain ?? env.BYSTACK_CHAIN ?? devnet.file()?.chain ?? DEFAULT_CHAIN;
-  return { chain: chainConfig(chainName), validator, mempool, devnet: devnet.file() };
+  return { chain, validator, mempool, devnet: devnet.file() };
 }
 
 /** Where a side chain's calls go: --validator, else the side chain's validator in the devnet's endpoints file. */

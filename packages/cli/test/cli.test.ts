@@ -9,8 +9,8 @@ import { after, describe, test } from 'node:test';
 import { DecodeErrorCode, ValidationErrorCode, xprvDerive } from '@bystack/protocol';
 import { RpcError } from '@bystack/runtime';
 import { parseAmount } from '../src/cli/values.ts';
-import { ENDPOINTS_FILE, natsConfigText } from '../src/devnet/index.ts';
-import { resolveEndpoints } from '../src/endpoints.ts';
+import { ENDPOINTS_FILE, natsConfigText, sideChainNamed } from '../src/devnet/index.ts';
+import { resolveEndpoints, resolveSideChainEndpoints } from '../src/endpoints.ts';
 import { ERROR_SENTENCES, explainError } from '../src/errors.ts';
 import { fromHex } from '../src/hex.ts';
 import { loadKey, parseDerivationPath } from '../src/keys/keyfile.ts';
@@ -139,6 +139,56 @@ describe('endpoints and devnet config', () => {
     const fromEnv = resolveEndpoints({ dataDir }, { BYSTACK_VALIDATOR_ADDR: 'v:1' });
     assert.equal(fromEnv.validator, 'v:1');
     assert.equal(resolveEndpoints({ dataDir, validator: 'f:1' }, { BYSTACK_VALIDATOR_ADDR: 'v:1' }).validator, 'f:1');
+  });
+
+  test('a side chain by id or name: its validator from --validator or the devnet file', () => {
+    assert.equal(sideChainNamed('side-1'), 'side-devnet');
+    assert.equal(sideChainNamed('side-devnet-2'), 'side-devnet-2');
+    assert.equal(sideChainNamed('main'), undefined);
+    const dataDir = path.join(dir, 'side-devnet');
+    mkdirSync(dataDir, { recursive: true });
+    const at = (grpc: string) => ({ grpc, metrics: '', pid: 1, log: '' });
+    const side = (chain: string, chainId: string, port: number) => ({
+      chain,
+      chainId,
+      validator: at(`127.0.0.1:${port}`),
+      mempool: at(`127.0.0.1:${port + 1}`),
+      producers: [],
+    });
+    writeFileSync(
+      path.join(dataDir, ENDPOINTS_FILE),
+      JSON.stringify({
+        version: 1,
+        chain: 'main-devnet',
+        nodes: [
+          {
+            id: 'n0',
+            validator: at('127.0.0.1:1001'),
+            mempool: at('127.0.0.1:1002'),
+            sideChains: [side('side-devnet', 'side-1', 2001), side('side-devnet-2', 'side-2', 3001)],
+          },
+          { id: 'n1', validator: at('127.0.0.1:1101'), mempool: at('127.0.0.1:1102'), sideChains: [] },
+        ],
+      }),
+    );
+    // BYSTACK_VALIDATOR_ADDR names the main chain's validator: it does not redirect a side chain.
+    const env = { BYSTACK_VALIDATOR_ADDR: 'v:1' };
+    assert.deepEqual(resolveSideChainEndpoints('side-devnet-2', { dataDir }, env), {
+      chain: 'side-devnet-2',
+      chainId: 'side-2',
+      validator: '127.0.0.1:3001',
+    });
+    assert.equal(resolveSideChainEndpoints('side-devnet', { dataDir, validator: 'f:1' }, env).validator, 'f:1');
+    assert.throws(
+      () => resolveSideChainEndpoints('side-devnet', { dataDir, node: '1' }, env),
+      /node n1 runs no side chain side-1/,
+    );
+  });
+
+  test('other commands than tip refuse a side chain with a sentence', () => {
+    const run = bystack('balance', 'devnet:faucet', '--chain', 'side-1');
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /side-1 is a side chain .*only `bystack tip --chain side-1`/);
   });
 
   test('nats config: own JetStream domain, leafnode listener or remote', () => {
