@@ -184,23 +184,29 @@ const fundingStart = performance.now();
 await submitAll(pegIns);
 await submitAll(fanOuts);
 const fanOutIds = fanOuts.map((t) => createSideTxEntries(t).txId);
-let fundedAt = 0n;
-for (const txId of fanOutIds) {
-  for (;;) {
+/** The height by which every funding transaction is in an irreversible block (a reorganization cannot take it back). */
+async function irreversiblyFunded(): Promise<bigint | undefined> {
+  const irreversible = (await validator.getTip({ chain })).irreversible!.height;
+  let highest = 0n;
+  for (const txId of fanOutIds) {
     const s = await validator.getTxStatus({ chain, txId: Buffer.from(txId) });
-    if (s.status === chainV1.TxStatus.TX_STATUS_CONFIRMED) {
-      if (s.block!.height > fundedAt) fundedAt = s.block!.height;
-      break;
-    }
-    await sleep(100);
+    if (s.status !== chainV1.TxStatus.TX_STATUS_CONFIRMED || s.block!.height > irreversible) return undefined;
+    if (s.block!.height > highest) highest = s.block!.height;
   }
+  return highest;
 }
+let funded = await irreversiblyFunded();
+while (funded === undefined) {
+  await sleep(100);
+  funded = await irreversiblyFunded();
+}
+const fundedAt = funded;
 // Every node's validator (hence its mempool's hot tier) holds the funding before a transfer goes out.
 for (const c of chains) {
   while ((await c.getTip({ chain })).tip!.height < fundedAt) await sleep(50);
 }
 const fundingSeconds = (performance.now() - fundingStart) / 1000;
-progress(`funded: ${coins.length} outputs confirmed by height ${fundedAt} in ${fundingSeconds.toFixed(1)} s`);
+progress(`funded: ${coins.length} outputs irreversible by height ${fundedAt} in ${fundingSeconds.toFixed(1)} s`);
 
 // --- Following the validator ---
 const n = transfers.length;
