@@ -52,3 +52,17 @@ test('a killed server refuses connections, and restarts on the same port', async
   await proc.start();
   assert.match(await greeting(nats.port), /^INFO /);
 });
+
+test('maxPayload raises the largest message nats-server accepts (the default is 1 MiB)', async (t) => {
+  if (process.env.BYSTACK_TEST_NATS_URL || process.env.BYSTACK_TEST_CONTAINERS === '1') {
+    return t.skip('not our server: its settings are its own');
+  }
+  const big = await startNats({ maxPayload: 8 * 1024 * 1024 });
+  try {
+    assert.match(await greeting(big.port), /"max_payload":8388608[,}]/);
+    assert.match(await greeting(nats.port), /"max_payload":1048576[,}]/);
+    assert.match(await greeting(big.port), /"jetstream":true/, 'the other settings still apply');
+  } finally {
+    await big.stop();
+  }
+});
