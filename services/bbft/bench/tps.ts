@@ -348,3 +348,11 @@ for (const run of runs) {
   }
   console.log(`  ${run.topology}:\n${notes.map((n) => `    - ${n}`).join('\n')}`);
 }
+const full = runs.find((r) => r.topology === 'shared');
+const light = runs.find((r) => r.topology === 'shared-light');
+if (full && light) {
+  const [f, l] = [full.result, light.result];
+  console.log(
+    `  shared vs shared-light: ${TOPOLOGIES.shared!.maxInFlight} transfers in flight gave ${f.sustainedTps.toFixed(0)} tx/s in blocks of ${f.txsPerBlockMean.toFixed(0)} (${ratio(full.production.blocks, full.production.slots)} of the slots filled), ${TOPOLOGIES['shared-light']!.maxInFlight} gave ${l.sustainedTps.toFixed(0)} tx/s (${ratio(l.sustainedTps, f.sustainedTps)}) in blocks of ${l.txsPerBlockMean.toFixed(0)} (${ratio(light.production.blocks, light.production.slots)}): past what a slot can check, a bigger block costs a missed slot, so blocks capped near what fits a slot (bbft's BYSTACK_BBFT_MAX_TXS, default 10,000) should do better than letting them grow (not measured here).`,
+  );
+}
