@@ -21,26 +21,19 @@ import {
   encodeBlock,
   encodeTx,
 } from '@bystack/protocol';
-import {
-  createLmdbStore,
-  createLogger,
-  createMetrics,
-  createRedisHotTier,
-  createRedisSignatureCache,
-  createTieredStore,
-} from '@bystack/runtime';
+import { createLogger, createMetrics, createRedisSignatureCache } from '@bystack/runtime';
 import { ratio, report, startRedis } from '@bystack/testing';
 import { Redis } from 'ioredis';
-import { BlockDisposition, Chain } from '../src/index.ts';
+import { BlockDisposition } from '../src/index.ts';
 import { TensorityCaches } from '../src/pow.ts';
 import {
   btm,
-  devnetGenesis,
   FEE,
   fromGenesis,
   fundingBlocks,
   hex,
   mineChain,
+  openDevnetChain,
   params,
   tempDir,
   testKey,
@@ -56,22 +49,9 @@ const redisServer = await startRedis();
 const dir = tempDir('node-path');
 const redis = new Redis(redisServer.url);
 const log = createLogger({ service: 'bench', level: 'silent' });
-const durable = await createLmdbStore({ path: `${dir.path}/lmdb` });
-const hot = createRedisHotTier({ redis, prefix: PREFIX });
-const store = createTieredStore({ durable, hot });
 const pool = createSignatureVerifierPool({ workers: availableParallelism() });
 const cached = () => createCachingSignatureVerifier(pool, createRedisSignatureCache({ redis, prefix: PREFIX }));
-const chain = new Chain({
-  chainId: params.chainId,
-  params,
-  genesis: devnetGenesis(),
-  store,
-  verifier: cached(),
-  maxOrphans: 16,
-  dataDir: dir.path,
-  log,
-});
-await chain.open();
+const { chain, store, hot } = await openDevnetChain({ dir: dir.path, redis, prefix: PREFIX, verifier: cached(), log });
 const mempool = new Mempool({
   chain: params.chainId,
   params,
@@ -183,7 +163,7 @@ report(
 
 await chain.close();
 await pool.close();
-await durable.close();
+await store.durable.close();
 redis.disconnect();
 await redisServer.stop();
 dir.remove();

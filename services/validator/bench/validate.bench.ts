@@ -15,26 +15,19 @@ import {
   createTxEntries,
   ed25519Verify,
 } from '@bystack/protocol';
-import {
-  createLmdbStore,
-  createLogger,
-  createRedisHotTier,
-  createRedisSignatureCache,
-  createTieredStore,
-} from '@bystack/runtime';
+import { createRedisSignatureCache } from '@bystack/runtime';
 import { measure, ratio, report, startRedis } from '@bystack/testing';
 import { Redis } from 'ioredis';
-import { BlockDisposition, Chain } from '../src/index.ts';
+import { BlockDisposition } from '../src/index.ts';
 import {
   btm,
-  devnetGenesis,
   FEE,
   fromGenesis,
   fundingBlocks,
   type MinedBlock,
   mine,
   mineChain,
-  params,
+  openDevnetChain,
   tempDir,
   testKey,
   transfer,
@@ -50,23 +43,11 @@ const REORG_TXS = 100;
 const redisServer = await startRedis();
 const dir = tempDir('bench');
 const redis = new Redis(redisServer.url);
-const durable = await createLmdbStore({ path: `${dir.path}/lmdb` });
-const store = createTieredStore({ durable, hot: createRedisHotTier({ redis }) });
 const workers = availableParallelism();
 const pool = createSignatureVerifierPool({ workers });
 const signatureCache = () => createRedisSignatureCache({ redis, prefix: 'bench' });
 const verifier = createCachingSignatureVerifier(pool, signatureCache());
-const chain = new Chain({
-  chainId: 'main',
-  params,
-  genesis: devnetGenesis(),
-  store,
-  verifier,
-  maxOrphans: 16,
-  dataDir: dir.path,
-  log: createLogger({ service: 'bench', level: 'warn' }),
-});
-await chain.open();
+const { chain, store } = await openDevnetChain({ dir: dir.path, redis, prefix: 'bench', verifier });
 
 async function submit(b: MinedBlock): Promise<void> {
   const r = await chain.submit(b.bytes, 'rpc');
@@ -192,7 +173,7 @@ report(
 
 await chain.close();
 await pool.close();
-await durable.close();
+await store.durable.close();
 redis.disconnect();
 await redisServer.stop();
 dir.remove();

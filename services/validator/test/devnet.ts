@@ -27,6 +27,7 @@ import {
   nextBits,
   publicKeyToHash160,
   retargetCompareHeight,
+  type SignatureVerifier,
   type SpendCommitment,
   seedBlockHeight,
   seedForHeight,
@@ -39,9 +40,23 @@ import {
   xprvToXPub,
   xpubToPublicKey,
 } from '@bystack/protocol';
-import { createGrpcClient, type GrpcClient, type ServiceHandle, startService } from '@bystack/runtime';
+import {
+  createGrpcClient,
+  createLmdbStore,
+  createLogger,
+  createRedisHotTier,
+  createTieredStore,
+  type GrpcClient,
+  type Logger,
+  type RedisHotTier,
+  type ServiceHandle,
+  startService,
+  type TieredStore,
+} from '@bystack/runtime';
+import type { Redis } from 'ioredis';
 import {
   buildValidator,
+  Chain,
   type ChainConfigName,
   type Validator,
   type ValidatorConfig,
@@ -298,6 +313,34 @@ export function fundingBlocks(
   const b1 = mine(tip, { txs: [first] });
   const b2 = mine(b1, { txs: second });
   return { blocks: [b1, b2], coins };
+}
+
+/**
+ * The main devnet chain in this process on its own LMDB (under `dir`) and Redis prefix, opened
+ * (genesis committed): what the benches and the window tests drive directly, without gRPC.
+ */
+export async function openDevnetChain(opts: {
+  readonly dir: string;
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly verifier: SignatureVerifier;
+  readonly log?: Logger;
+}): Promise<{ readonly chain: Chain; readonly store: TieredStore; readonly hot: RedisHotTier }> {
+  const durable = await createLmdbStore({ path: path.join(opts.dir, 'lmdb') });
+  const hot = createRedisHotTier({ redis: opts.redis, prefix: opts.prefix });
+  const store = createTieredStore({ durable, hot });
+  const chain = new Chain({
+    chainId: params.chainId,
+    params,
+    genesis: devnetGenesis(),
+    store,
+    verifier: opts.verifier,
+    maxOrphans: 16,
+    dataDir: opts.dir,
+    log: opts.log ?? createLogger({ service: 'test', level: 'silent' }),
+  });
+  await chain.open();
+  return { chain, store, hot };
 }
 
 export type ValidatorEnv = {

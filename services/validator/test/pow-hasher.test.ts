@@ -13,7 +13,7 @@ test('same hashes as TensorityCaches on this thread; concurrent requests each ge
   const local = new TensorityCaches();
   try {
     const hashes = await Promise.all(ids.map((id) => hasher.hash(seed, id)));
-    hashes.forEach((h, i) => assert.deepEqual(new Uint8Array(h), local.hash(seed, ids[i]!)));
+    for (const [i, h] of hashes.entries()) assert.deepEqual(new Uint8Array(h), local.hash(seed, ids[i]!));
     assert.notDeepEqual(hashes[0], hashes[1]);
   } finally {
     await hasher.close();

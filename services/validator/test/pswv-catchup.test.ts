@@ -53,7 +53,7 @@ describe('PSWV catch-up (issue 5, point 7)', { timeout: 240_000 }, () => {
     );
     blocks = made.map((m) => ({ id: m.id, bytes: encodeSideBlock(m.block) }));
     const position = new Map<string, number>([[hex(made[0]!.block.header.previousBlockId), -1]]);
-    blocks.forEach((b, i) => position.set(hex(b.id), i));
+    for (const [i, b] of blocks.entries()) position.set(hex(b.id), i);
     peer = await createNatsBus({ servers: nats.url, name: 'catch-up-peer' });
     peer.reply(subject(chainId, 'net', 'getblocks'), chainV1.GetBlocksRequest, chainV1.GetBlocksResponse, (req) => {
       const from = req.locator.map((id) => position.get(hex(id))).find((p) => p !== undefined);

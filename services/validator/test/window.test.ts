@@ -6,15 +6,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createSignatureVerifier, type Tx } from '@bystack/protocol';
-import { createLmdbStore, createLogger, createRedisHotTier, createTieredStore } from '@bystack/runtime';
 import { startRedis, type TestServer } from '@bystack/testing';
 import { Redis } from 'ioredis';
-import { BlockDisposition, Chain } from '../src/index.ts';
+import { BlockDisposition, type Chain } from '../src/index.ts';
 import {
   btm,
   type Coin,
   coinsOf,
-  devnetGenesis,
   FEE,
   fromGenesis,
   fundingBlocks,
@@ -22,13 +20,13 @@ import {
   type MinedBlock,
   mine,
   mineChain,
+  openDevnetChain,
   params,
   tempDir,
   testKey,
   transfer,
 } from './devnet.ts';
 
-const log = createLogger({ service: 'window-test', level: 'silent' });
 let redisServer: TestServer;
 let redis: Redis;
 const dir = tempDir('window');
@@ -50,19 +48,12 @@ after(async () => {
 /** A fresh chain on its own LMDB and Redis prefix. */
 async function freshChain(): Promise<{ chain: Chain; prefix: string }> {
   const prefix = `w${chains++}`;
-  const durable = await createLmdbStore({ path: `${dir.path}/${prefix}` });
-  const store = createTieredStore({ durable, hot: createRedisHotTier({ redis, prefix }) });
-  const chain = new Chain({
-    chainId: params.chainId,
-    params,
-    genesis: devnetGenesis(),
-    store,
+  const { chain } = await openDevnetChain({
+    dir: `${dir.path}/${prefix}`,
+    redis,
+    prefix,
     verifier: createSignatureVerifier(),
-    maxOrphans: 16,
-    dataDir: `${dir.path}/${prefix}`,
-    log,
   });
-  await chain.open();
   open.push(chain);
   return { chain, prefix };
 }
