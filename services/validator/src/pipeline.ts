@@ -417,14 +417,19 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     if (invalid) throw invalid;
     const parent = this.index.get(hex(block.header.previousBlockId));
     if (!parent) return { disposition: BlockDisposition.Orphan, id, height };
-    const stage1 = await this.stage1(block, id, parent, { checkOnly: true });
     try {
-      if (parent === this.tip) {
-        const node = this.nodeOf(block, id, parent);
-        await this.prepare(node, { block, bytes, entries: stage1.entries });
+      const stage1 = await this.stage1(block, id, parent, { checkOnly: true });
+      try {
+        if (parent === this.tip) {
+          const node = this.nodeOf(block, id, parent);
+          await this.prepare(node, { block, bytes, entries: stage1.entries });
+        }
+      } finally {
+        await stage1.signatures;
       }
-    } finally {
-      await stage1.signatures;
+    } catch (err) {
+      // The same typed rejection a submission gets (a producer rebuilds its block on one).
+      throw rejectionOf(err) ?? err;
     }
     return { disposition: BlockDisposition.Checked, id, height: parent.height + 1 };
   }

@@ -145,13 +145,12 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
     await rejects(submit((await blockOn(b1, ts, [pegIn(producers[0])])).block), 'BAD_SIGNATURE');
     const again = b1.transactions[1]!.inputs[0]!;
     assert.equal(again.type, 'crossChain');
-    await rejects(
-      submit(
-        (await blockOn(b1, ts, [pegIn(undefined, again.type === 'crossChain' ? again.sourceId : undefined)])).block,
-      ),
-      'DOUBLE_MINT',
-      'FAILED_PRECONDITION',
-    );
+    const doubleMint = (
+      await blockOn(b1, ts, [pegIn(undefined, again.type === 'crossChain' ? again.sourceId : undefined)])
+    ).block;
+    await rejects(submit(doubleMint), 'DOUBLE_MINT', 'FAILED_PRECONDITION');
+    // A producer's check before it signs gets the same typed rejection from stage 2 (not INTERNAL).
+    await rejects(submit(doubleMint, true), 'DOUBLE_MINT', 'FAILED_PRECONDITION');
     await rejects(submit((await blockOn(b1, b1.header.timestamp + 1n)).block), 'BAD_TIMESTAMP');
     assert.equal((await tip()).tip!.height, 1n);
   });
