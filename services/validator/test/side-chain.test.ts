@@ -23,6 +23,7 @@ import {
   type XPrv,
   xprvSign,
   xprvToXPub,
+  xpubToPublicKey,
 } from '@bystack/protocol';
 import { createNatsBus, isRpcError, type NatsBus, statusOfCode, subject } from '@bystack/runtime';
 import { startNats, startRedis, type TestServer } from '@bystack/testing';
@@ -149,8 +150,34 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
       await blockOn(b1, ts, [pegIn(undefined, again.type === 'crossChain' ? again.sourceId : undefined)])
     ).block;
     await rejects(submit(doubleMint), 'DOUBLE_MINT', 'FAILED_PRECONDITION');
-    // A producer's check before it signs gets the same typed rejection from stage 2 (not INTERNAL).
+    // A producer's check before it signs gets the same typed rejections from stage 2 (not INTERNAL).
     await rejects(submit(doubleMint, true), 'DOUBLE_MINT', 'FAILED_PRECONDITION');
+    const owner0 = devnetXPrv('recipient', 0);
+    const unknownCoin = {
+      sourceId: sha3(new TextEncoder().encode('no such output')),
+      sourcePosition: 0n,
+      assetId: again.type === 'crossChain' ? again.assetId : new Uint8Array(32),
+      amount: 1_000_000_000n,
+      controlProgram: recipient,
+    };
+    const unsignedSpend: SideTx = {
+      version: 1n,
+      timeRange: 0n,
+      inputs: [{ type: 'spend', ...unknownCoin, arguments: [] }],
+      outputs: [{ type: 'intraChain', assetId: unknownCoin.assetId, amount: 900_000_000n, controlProgram: recipient }],
+    };
+    const sighash = createSideTxEntries(unsignedSpend).sigHashes[0]!;
+    const spendOfNothing: SideTx = {
+      ...unsignedSpend,
+      inputs: [
+        { type: 'spend', ...unknownCoin, arguments: [xprvSign(owner0, sighash), xpubToPublicKey(xprvToXPub(owner0))] },
+      ],
+    };
+    await rejects(
+      submit((await blockOn(b1, ts, [spendOfNothing])).block, true),
+      'UNKNOWN_INPUT',
+      'FAILED_PRECONDITION',
+    );
     await rejects(submit((await blockOn(b1, b1.header.timestamp + 1n)).block), 'BAD_TIMESTAMP');
     assert.equal((await tip()).tip!.height, 1n);
   });
