@@ -8,8 +8,18 @@ const severity: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, erro
 /** Keys every record owns; a field with one of these names is written as `<name>_`. */
 const reserved = new Set(['time', 'level', 'service', 'msg', 'trace_id', 'span_id']);
 
+// A closed stdout (the reader of the pipe went away) must not become an uncaught EPIPE: the service's
+// handler would log it to the same stdout and fail again, forever. Lines are dropped from then on.
+let stdoutBroken = false;
+let stdoutWatched = false;
 const stdoutSink: LogSink = (line) => {
-  process.stdout.write(`${line}\n`);
+  if (!stdoutWatched) {
+    stdoutWatched = true;
+    process.stdout.on('error', () => {
+      stdoutBroken = true;
+    });
+  }
+  if (!stdoutBroken) process.stdout.write(`${line}\n`);
 };
 
 export function isLogLevel(value: unknown): value is LogLevel {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { describe, it } from 'node:test';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, it, test } from 'node:test';
 import { type Context, type ContextManager, context, ROOT_CONTEXT, TraceFlags, trace } from '@opentelemetry/api';
 import { createLogger, isLogLevel, type LogLevel } from '../../src/log/index.ts';
 
@@ -150,4 +152,19 @@ describe('createLogger', () => {
     assert.equal(isLogLevel('verbose'), false);
     assert.equal(isLogLevel('constructor'), false);
   });
+});
+
+test('a stdout whose reader went away drops the lines instead of failing (EPIPE)', async () => {
+  const child = spawn(process.execPath, [new URL('./children/broken-stdout.ts', import.meta.url).pathname], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  await once(child.stdout, 'data');
+  child.stdout.destroy();
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE/);
 });
