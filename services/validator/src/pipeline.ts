@@ -387,11 +387,14 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     return d;
   }
 
-  /** Files new bytes for a filed block (the same block id: a side block's witness grew). */
-  protected async replaceBody(node: IndexNode<H>, block: B): Promise<void> {
+  /**
+   * New bytes for a filed block (the same block id: a side block's witness grew): served from memory
+   * at once, and filed in the store when `persist`.
+   */
+  protected async replaceBody(node: IndexNode<H>, block: B, persist: boolean): Promise<void> {
     const bytes = this.codec.encode(block);
     const entries = this.decoded.get(node.key)?.entries ?? this.codec.entries(block);
-    await this.store.durable.saveBlock(this.chainId, this.indexEntryOf(node), bytes);
+    if (persist) await this.store.durable.saveBlock(this.chainId, this.indexEntryOf(node), bytes);
     this.decoded.set(node.key, { block, bytes, entries });
   }
 

@@ -213,8 +213,7 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
   }
 
   /**
-   * Adds the valid ones of `signatures` (by witness slot) to the block's witness and files it; true if
-   * any was new. `switchIfFinal`: a block off the main chain that became irreversible becomes the tip.
+   * Adds the valid ones of `signatures` (by witness slot) to the block's witness; true if any was new. `switchIfFinal`: a block off the main chain that became irreversible becomes the tip.
    */
   private async mergeSignatures(
     node: SideNode,
@@ -233,7 +232,10 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
       added = true;
     }
     if (!added) return false;
-    await this.replaceBody(node, { ...block, header: { ...block.header, witness } });
+    // The store takes the witness when it makes the block irreversible: that is what a restart reads
+    // back (loadFinality). Signatures short of it, or past it, stay in memory: a synced rewrite of the
+    // whole body per signature was most of the validator's disk time under load.
+    await this.replaceBody(node, { ...block, header: { ...block.header, witness } }, this.makesFinal(node, witness));
     const final = this.markFinalIf(node, witness);
     if (final && switchIfFinal && !this.index.onMain(node) && this.prefers(node)) await this.switchTo(node);
     return true;
@@ -241,10 +243,8 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
 
   /** Marks `node` irreversible when its (valid) witness holds more than 2/3 of its round; true if it became so. */
   private markFinalIf(node: SideNode, witness: readonly Uint8Array[]): boolean {
-    // Below the last irreversible block there is nothing more to learn (its ancestors are final).
-    if (node.height === 0 || node.height <= (this.lastFinal?.height ?? 0) || this.final.has(node.key)) return false;
+    if (!this.makesFinal(node, witness)) return false;
     const signed = witness.filter((s) => s.length > 0).length;
-    if (witness.length === 0 || !isIrreversible(signed, witness.length)) return false;
     this.final.set(node.key, node.height);
     if (this.lastFinal === undefined || node.height > this.lastFinal.height) {
       this.lastFinal = node;
@@ -253,6 +253,14 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
     }
     this.log.info('block irreversible', { block: node.key, height: node.height, signatures: signed });
     return true;
+  }
+
+  /** Whether `witness` (valid signatures) makes `node` newly irreversible. */
+  private makesFinal(node: SideNode, witness: readonly Uint8Array[]): boolean {
+    // Below the last irreversible block there is nothing more to learn (its ancestors are final).
+    if (node.height === 0 || node.height <= (this.lastFinal?.height ?? 0) || this.final.has(node.key)) return false;
+    const signed = witness.filter((s) => s.length > 0).length;
+    return witness.length > 0 && isIrreversible(signed, witness.length);
   }
 
   /** The height of the most recent irreversible block on `node`'s branch (0: genesis). */
