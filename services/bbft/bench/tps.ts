@@ -339,11 +339,11 @@ for (const run of runs) {
   ];
   if (p.lagP50 > interval / 2 && sigChecks === 1) {
     notes.push(
-      `Why a block takes longer than its slot: the validator handles one block at a time, and per block it runs check_only, the signed SubmitBlock, a SubmitBlock of the same block from every other producer of the node (each decodes the whole body), and for each signature that arrives on net.sig re-encodes the whole body and rewrites it in one synced LMDB transaction (BlockPipeline.replaceBody, via SideChain.mergeSignatures in services/validator/src/side-chain.ts), under the same cross-process LMDB write lock as the 4 producers' synced signer records (one data dir); \`-- --profile\` shows the validator's time in GC, SHA3 (wasm) and LMDB commits (finishTxn, writeInstructions).`,
+      `Why a block takes longer than its slot: the validator handles one block at a time, and per block it runs check_only, the signed SubmitBlock, a SubmitBlock of the same block from every other producer of the node (each decodes the whole body), for each signature that arrives on net.sig re-encodes the whole body in memory (and rewrites it, synced, once: when the signatures make the block irreversible; SideChain.mergeSignatures), the commit under the same cross-process LMDB write lock as the 4 producers' synced signer records (one data dir); \`-- --profile\` shows the validator's time in GC, SHA3 (wasm) and LMDB commits (finishTxn, writeInstructions).`,
     );
   } else if (p.lagP50 > interval / 2) {
     notes.push(
-      `Why a block takes longer than its slot: each of the ${sigChecks} nodes admits every transfer (its mempool: decode, stateless checks, signatures) and validates every block (its validator, one block at a time, with a synced LMDB body rewrite per net.sig signature), all on ${cores} cores; a validator that misses bbft's 2 s deadline shows as "validator unreachable" above, and a producer that builds on a late head forks ("refused to sign a second block").`,
+      `Why a block takes longer than its slot: each of the ${sigChecks} nodes admits every transfer (its mempool: decode, stateless checks, signatures) and validates every block (its validator, one block at a time), all on ${cores} cores; a validator that misses bbft's 2 s deadline shows as "validator unreachable" above, and a producer that builds on a late head forks ("refused to sign a second block").`,
     );
   }
   console.log(`  ${run.topology}:\n${notes.map((n) => `    - ${n}`).join('\n')}`);
