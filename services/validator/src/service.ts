@@ -178,6 +178,9 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
   await chain.open();
   metrics.validatorTipHeight.set(chain.tip.height);
   await chain.serial(() => events.catchUp());
+  // The background event run ends at the abort; it must be over before the bus drains (it runs first).
+  const publisher = events;
+  ctx.onShutdown('events', () => publisher.idle());
   // Stop taking blocks before the bus and the stores close: let the pipeline finish the block it holds.
   const openChain = chain;
   ctx.onShutdown('chain', () => openChain.close());
@@ -192,6 +195,8 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     signal: ctx.signal,
   });
   sync.start();
+  const syncing = sync;
+  ctx.onShutdown('sync', () => syncing.idle()); // a catch-up ends at the abort, before the chain closes
   if (chain instanceof SideChain) {
     // Producers' signatures (bbft's net.sig): kept in the blocks' witnesses, they make blocks irreversible.
     const side = chain;
