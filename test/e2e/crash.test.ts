@@ -62,7 +62,9 @@ test('a validator SIGKILLed between the durable commit and the hot tier restarts
     'the spend pending on both nodes',
     async () => (await n0.isPending(spend.txId)) && n1.isPending(spend.txId),
   );
-  const tip = await n0.tip();
+  // A block mined just before the miners stopped may still be on its way to node 0: the crash
+  // height is the one after the tip both nodes agree on, or node 0 could file it before the restart.
+  const tip = await sameTip([n0, n1], 'the nodes to settle once mining stopped');
   const crashHeight = tip.height + 1n;
   validator.updateEnv({ BYSTACK_TEST_CRASH_POINT: `after-durable-commit:${crashHeight}` });
   await validator.restart();
