@@ -20,7 +20,9 @@ import {
 import {
   type BlockValidationContext,
   connectBlock,
+  createTxCheckPool,
   createUtxoOverlay,
+  mainTxRules,
   validateBlockStateless,
   verifySignatureSets,
 } from '../src/validation/index.ts';
@@ -88,6 +90,27 @@ report(`raw Ed25519 verify, pool of ${workers}`, rawPoolRate, 'verify/s');
 // Stage 1.
 const noSigsRate = await txRate('no signatures', () => stage1(one[0]!));
 report('stage 1 without signatures (decode, entries, checks, VM)', noSigsRate, 'tx/s');
+// The same with the transactions' checks in slices on a TxCheckPool (this thread decodes, unpacks, folds).
+const txCheckPool = createTxCheckPool({ workers });
+const pooledStage1 = async (e: Encoded) => {
+  const block = decodeBlock(e.bytes);
+  const txChecks = await txCheckPool.checkBlockTxs({
+    chain: 'main',
+    rules: mainTxRules(params),
+    blockHeight: block.header.height,
+    blockBytes: e.bytes,
+    txSizes: block.transactions.map((t) => t.serializedSize ?? 0),
+  });
+  return validateBlockStateless(block, { ...e.ctx, txChecks });
+};
+const pooledNoSigsRate = await txRate('no signatures, pooled checks', () => pooledStage1(one[0]!));
+report(
+  `stage 1 without signatures, tx checks on a pool of ${workers}`,
+  pooledNoSigsRate,
+  'tx/s',
+  `${ratio(pooledNoSigsRate, noSigsRate)} of one thread`,
+);
+await txCheckPool.close();
 
 async function blockByBlock(blocks: readonly Encoded[], verifier: SignatureVerifier): Promise<void> {
   for (const e of blocks) await verifySignatureSets(verifier, stage1(e).signatureSets);

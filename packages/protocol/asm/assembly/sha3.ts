@@ -5,9 +5,10 @@
 // permutation, with theta, rho + pi and chi written out (round constants and rotation offsets from
 // FIPS 202 section 3.2; lane (x, y) is at index x + 5y, little-endian).
 // Memory (fixed 128 KiB): the state at 0 (200 bytes; the digest is its first 32), the message at
-// INPUT, written by the host.
+// INPUT, written by the host; for entry ids, the entry's prefix at OUTER.
 const STATE: usize = 0;
 const INPUT: usize = 256;
+const OUTER: usize = 0x10000;
 const RATE: i32 = 136;
 
 const RC: StaticArray<u64> = [
@@ -82,10 +83,27 @@ function permute(): void {
   store<u64>(STATE, a20, 160); store<u64>(STATE, a21, 168); store<u64>(STATE, a22, 176); store<u64>(STATE, a23, 184); store<u64>(STATE, a24, 192);
 }
 
-/** SHA3-256 of the `length` bytes at INPUT (at most 128 KiB - INPUT); the digest is the first 32 bytes of memory. */
+/** SHA3-256 of the `length` bytes at INPUT (at most OUTER - INPUT); the digest is the first 32 bytes of memory. */
 export function sha3_256(length: i32): void {
+  absorb(INPUT, length);
+}
+
+/**
+ * A Bytom entry id (protocol/bc/entry.go EntryID): SHA3(prefix || SHA3(body)), with the body
+ * (`bodyLength` bytes) at INPUT and the prefix "entryid:<type>:" (`prefixLength` bytes) at OUTER.
+ * One call instead of two, and no copy of the inner digest through the host. The id is the first
+ * 32 bytes of memory.
+ */
+export function entry_id(prefixLength: i32, bodyLength: i32): void {
+  absorb(INPUT, bodyLength);
+  memory.copy(OUTER + <usize>prefixLength, STATE, 32);
+  absorb(OUTER, prefixLength + 32);
+}
+
+/** SHA3-256 of the `length` bytes at `input`, into the state. */
+function absorb(input: usize, length: i32): void {
   memory.fill(STATE, 0, 200);
-  let at = INPUT;
+  let at = input;
   let left = length;
   while (left >= RATE) {
     for (let i = 0; i < RATE; i += 8) store<u64>(STATE + i, load<u64>(STATE + i) ^ load<u64>(at + i));

@@ -9,7 +9,7 @@
 // The side chain's entries (sidechain/entry-id.ts) reuse `hashEntry` and the struct writers.
 import { HASH_LENGTH } from '../encoding/reader.ts';
 import { ByteWriter } from '../encoding/writer.ts';
-import { sha3 } from '../hash/sha3.ts';
+import { entryIdSha3, sha3 } from '../hash/sha3.ts';
 import type { AssetAmount } from './types.ts';
 
 /** bc.Program: a VM version and its code. */
@@ -40,10 +40,7 @@ const body = new ByteWriter(1024);
 export function hashEntry(prefix: EntryPrefix, writeBody: (w: ByteWriter) => void): Uint8Array {
   body.reset();
   writeBody(body);
-  const outer = new Uint8Array(prefix.length + HASH_LENGTH);
-  outer.set(prefix);
-  outer.set(sha3(body.view()), prefix.length);
-  return sha3(outer);
+  return entryIdSha3(prefix, body.view());
 }
 
 export function writeAssetAmount(w: ByteWriter, value: AssetAmount): void {

@@ -11,6 +11,8 @@ const TWO_POW_53 = 2 ** 53;
 export class ByteWriter {
   #buf: Uint8Array;
   #len = 0;
+  /** A view of #buf, made on first use and dropped when #buf grows. */
+  #view: DataView | undefined;
 
   constructor(initialCapacity = 256) {
     this.#buf = new Uint8Array(initialCapacity);
@@ -118,19 +120,10 @@ export class ByteWriter {
       throw new EncodeError(EncodeErrorCode.VALUE_OUT_OF_RANGE, `uint64 out of range: ${value}`);
     }
     this.#reserve(8);
-    const lo = Number(value & 0xffffffffn);
-    const hi = Number(value >> 32n);
-    const b = this.#buf;
-    let p = this.#len;
-    b[p++] = lo & 0xff;
-    b[p++] = (lo >>> 8) & 0xff;
-    b[p++] = (lo >>> 16) & 0xff;
-    b[p++] = lo >>> 24;
-    b[p++] = hi & 0xff;
-    b[p++] = (hi >>> 8) & 0xff;
-    b[p++] = (hi >>> 16) & 0xff;
-    b[p++] = hi >>> 24;
-    this.#len = p;
+    // A DataView store: no intermediate BigInts (this runs for every amount of every entry hashed).
+    this.#view ??= new DataView(this.#buf.buffer, this.#buf.byteOffset, this.#buf.byteLength);
+    this.#view.setBigUint64(this.#len, value, true);
+    this.#len += 8;
   }
 
   #writeLength(length: number): void {
@@ -157,6 +150,7 @@ export class ByteWriter {
     const grown = new Uint8Array(capacity);
     grown.set(this.#buf.subarray(0, this.#len));
     this.#buf = grown;
+    this.#view = undefined;
   }
 }
 

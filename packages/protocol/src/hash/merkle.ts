@@ -12,6 +12,27 @@ export function merkleRoot(leaves: readonly Uint8Array[]): Uint8Array {
   return subtreeRoot(leaves, 0, leaves.length, new Uint8Array(65));
 }
 
+/**
+ * merkleRoot of `n` copies of `leaf` (a block's status tree: every transaction a success) in
+ * O(log^2 n) hashes: equal subtrees are hashed once.
+ */
+export function uniformMerkleRoot(leaf: Uint8Array, n: number): Uint8Array {
+  if (n === 0) return merkleRoot([]);
+  const roots = new Map<number, Uint8Array>([[1, merkleLeafHash(leaf)]]);
+  const scratch = new Uint8Array(65);
+  const rootOf = (size: number): Uint8Array => {
+    const known = roots.get(size);
+    if (known) return known;
+    const split = largestPowerOfTwoBelow(size);
+    const left = rootOf(split);
+    const right = rootOf(size - split);
+    const root = nodeHash(left, right, scratch);
+    roots.set(size, root);
+    return root;
+  };
+  return rootOf(n);
+}
+
 export function merkleLeafHash(data: Uint8Array): Uint8Array {
   const input = new Uint8Array(1 + data.length);
   input[0] = LEAF_PREFIX;
@@ -26,6 +47,10 @@ function subtreeRoot(leaves: readonly Uint8Array[], lo: number, hi: number, scra
   const split = lo + largestPowerOfTwoBelow(n);
   const left = subtreeRoot(leaves, lo, split, scratch);
   const right = subtreeRoot(leaves, split, hi, scratch);
+  return nodeHash(left, right, scratch);
+}
+
+function nodeHash(left: Uint8Array, right: Uint8Array, scratch: Uint8Array): Uint8Array {
   scratch[0] = NODE_PREFIX;
   scratch.set(left, 1);
   scratch.set(right, 33);

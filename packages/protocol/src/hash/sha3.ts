@@ -11,7 +11,14 @@ import { SHA3_WASM_BASE64 } from './sha3-wasm.ts';
 export const SHA3_WASM_MAX_INPUT = 512;
 const WASM_INPUT_OFFSET = 256;
 
-type Sha3Exports = { readonly memory: { readonly buffer: ArrayBuffer }; sha3_256(length: number): void };
+/** Where entryIdSha3 puts the entry's prefix (asm/assembly/sha3.ts OUTER). */
+const WASM_OUTER_OFFSET = 0x10000;
+
+type Sha3Exports = {
+  readonly memory: { readonly buffer: ArrayBuffer };
+  sha3_256(length: number): void;
+  entry_id(prefixLength: number, bodyLength: number): void;
+};
 
 const wasm = instantiateWasm<Sha3Exports>(compileWasmBase64(SHA3_WASM_BASE64));
 const wasmMemory = new Uint8Array(wasm.memory.buffer);
@@ -31,4 +38,21 @@ export function sha3OpenSsl(data: Uint8Array): Uint8Array {
 
 export function sha3(data: Uint8Array): Uint8Array {
   return data.length <= SHA3_WASM_MAX_INPUT ? sha3Wasm(data) : sha3OpenSsl(data);
+}
+
+/**
+ * SHA3(prefix || SHA3(body)), an entry id (chain/entry-id.ts), in one call into the WebAssembly
+ * module when the body is short (most entries); `prefix` is at most 64 bytes.
+ */
+export function entryIdSha3(prefix: Uint8Array, body: Uint8Array): Uint8Array {
+  if (body.length > SHA3_WASM_MAX_INPUT) {
+    const outer = new Uint8Array(prefix.length + 32);
+    outer.set(prefix);
+    outer.set(sha3OpenSsl(body), prefix.length);
+    return sha3(outer);
+  }
+  wasmMemory.set(prefix, WASM_OUTER_OFFSET);
+  wasmMemory.set(body, WASM_INPUT_OFFSET);
+  wasm.entry_id(prefix.length, body.length);
+  return wasmMemory.slice(0, 32);
 }

@@ -2,15 +2,12 @@
 // createP2PKH / createP2SH, `crypto/crypto.go`): pay-to-public-key-hash commits to
 // RIPEMD160(public key) — plain RIPEMD-160 of the 32 key bytes, no SHA first, unlike Bitcoin's
 // HASH160 — and pay-to-script-hash to SHA3-256(script).
-import { createHash } from 'node:crypto';
+import { ripemd160 } from '../hash/ripemd160.ts';
 import { sha3 } from '../hash/sha3.ts';
 import { ED25519_PUBLIC_KEY_SIZE } from './ed25519-rules.ts';
 import { KeysError } from './errors.ts';
 
-/** RIPEMD-160, as the VM's HASH160 op computes it (upstream `crypto.Ripemd160`). */
-export function ripemd160(data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash('ripemd160').update(data).digest());
-}
+export { ripemd160 };
 
 /** The 20-byte program hash of a pay-to-public-key-hash output for a 32-byte Ed25519 key. */
 export function publicKeyToHash160(publicKey: Uint8Array): Uint8Array {

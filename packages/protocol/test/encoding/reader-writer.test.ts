@@ -154,4 +154,14 @@ test('uint64 little-endian for hashing', () => {
   w.writeUint64LE(0x0102030405060708n);
   w.writeUint64LE(0xffffffffffffffffn);
   assert.equal(hex(w.toBytes()), '0807060504030201ffffffffffffffff');
+  // Across the buffer growing (and a reset): the values land after what was written before.
+  const small = new ByteWriter(4);
+  small.writeByte(0xaa);
+  small.writeUint64LE(1n);
+  small.writeBytes(new Uint8Array(20));
+  small.writeUint64LE(0x8000000000000000n);
+  assert.equal(hex(small.toBytes()), `aa0100000000000000${'00'.repeat(20)}0000000000000080`);
+  small.reset();
+  small.writeUint64LE(2n);
+  assert.equal(hex(small.toBytes()), '0200000000000000');
 });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { merkleLeafHash, merkleRoot } from '../../src/hash/merkle.ts';
+import { merkleLeafHash, merkleRoot, uniformMerkleRoot } from '../../src/hash/merkle.ts';
 import { sha3 } from '../../src/hash/sha3.ts';
 
 // The definition, written the slow and obvious way: split at the largest power of two below n.
@@ -47,4 +47,16 @@ test('duplicated leaves do not forge a root (TestDuplicateLeaves, TestAllDuplica
   const same = leaf(9);
   const six = [same, same, same, same, same, same];
   assert.notDeepEqual(merkleRoot(six), merkleRoot([...six, same, same]));
+});
+
+test('uniformMerkleRoot is merkleRoot of n copies of the leaf', () => {
+  const leaf = new TextEncoder().encode('{}');
+  for (let n = 0; n <= 70; n++)
+    assert.deepEqual(uniformMerkleRoot(leaf, n), merkleRoot(Array(n).fill(leaf)), `n = ${n}`);
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 40 }), fc.integer({ min: 1, max: 3000 }), (data, n) => {
+      assert.deepEqual(uniformMerkleRoot(data, n), merkleRoot(Array(n).fill(data)));
+    }),
+    { numRuns: 40 },
+  );
 });

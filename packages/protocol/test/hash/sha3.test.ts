@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { sha3 } from '@bystack/protocol';
 import { sha3_256 } from '@noble/hashes/sha3.js';
 import fc from 'fast-check';
-import { SHA3_WASM_MAX_INPUT, sha3OpenSsl, sha3Wasm } from '../../src/hash/sha3.ts';
+import { entryIdSha3, SHA3_WASM_MAX_INPUT, sha3OpenSsl, sha3Wasm } from '../../src/hash/sha3.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -39,6 +39,18 @@ test('property: random messages agree with noble, and digests are not views of s
       const db = sha3(b);
       assert.deepEqual(da, sha3_256(a));
       assert.deepEqual(db, sha3_256(b));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('entryIdSha3 is SHA3(prefix || SHA3(body)), short bodies (WebAssembly) and long (node:crypto)', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.uint8Array({ maxLength: 1200 }), (prefix, body) => {
+      const outer = new Uint8Array(prefix.length + 32);
+      outer.set(prefix);
+      outer.set(sha3OpenSsl(body), prefix.length);
+      assert.deepEqual(entryIdSha3(prefix, body), sha3OpenSsl(outer));
     }),
     { numRuns: 300 },
   );

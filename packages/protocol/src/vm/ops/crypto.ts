@@ -1,7 +1,7 @@
 // Hash and signature opcodes, following Bytom v1.1.1 `protocol/vm/crypto.go`. SHA256 is the real
 // SHA-256; SHA3 is SHA3-256; HASH160 is RIPEMD-160 of the item itself (no inner SHA).
 import { createHash } from 'node:crypto';
-import { ripemd160 } from '@noble/hashes/legacy.js';
+import { ripemd160 } from '../../hash/ripemd160.ts';
 import { sha3 } from '../../hash/sha3.ts';
 import { VmError, VmErrorCode } from '../errors.ts';
 import type { Machine } from '../machine.ts';
