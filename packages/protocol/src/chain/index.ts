@@ -1,5 +1,6 @@
 // Public API of the main chain (Bytom v1.1.1): data model, wire codecs, ids, entry graph, Merkle roots.
 export { merkleLeafHash, merkleRoot } from '../hash/merkle.ts';
+export { bodyOf, type HeaderCodec, headerBefore, withHeader } from './block-bytes.ts';
 export { blockId, decodeBlock, decodeBlockHeader, encodeBlock, encodeBlockHeader } from './block-codec.ts';
 export { BTM_ASSET_ID } from './constants.ts';
 export {

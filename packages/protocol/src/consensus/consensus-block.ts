@@ -4,14 +4,16 @@
 // validator and the producers (bbft) both tally blocks, so both read them through this one function.
 import { BTM_ASSET_ID } from '../chain/constants.ts';
 import { sideBlockId } from '../sidechain/block-codec.ts';
-import type { SideBlock } from '../sidechain/types.ts';
+import type { SideBlock, SideTx } from '../sidechain/types.ts';
 import { bytesEqual } from './checks.ts';
 import type { ConsensusBlock, ConsensusVote } from './consensus-result.ts';
 
 /** Native inputs minus native outputs of the block's transactions after the coinbase. */
 export function sideBlockFees(block: SideBlock): bigint {
   let fees = 0n;
-  for (const tx of block.transactions.slice(1)) {
+  const { transactions } = block;
+  for (let i = 1; i < transactions.length; i++) {
+    const tx = transactions[i]!;
     for (const input of tx.inputs) {
       if (input.type !== 'coinbase' && bytesEqual(input.assetId, BTM_ASSET_ID)) fees += input.amount;
     }
@@ -36,16 +38,31 @@ export function consensusBlockOf(block: SideBlock, blockId: Uint8Array = sideBlo
     height: block.header.height,
     blockId,
     previousBlockId: block.header.previousBlockId,
-    transactions: block.transactions.map((tx) => ({
-      vetoes: tx.inputs.flatMap((input): ConsensusVote[] =>
-        input.type === 'veto' ? [{ producerKey: input.vote, amount: input.amount }] : [],
-      ),
-      votes: tx.outputs.flatMap((output): ConsensusVote[] =>
-        output.type === 'vote' ? [{ producerKey: output.vote, amount: output.amount }] : [],
-      ),
-    })),
+    transactions: block.transactions.map(votingOf),
     fees: sideBlockFees(block),
     rewardProgram: first.controlProgram,
     rewardPayouts: coinbase.outputs.slice(1).map((o) => ({ controlProgram: o.controlProgram, amount: o.amount })),
   };
+}
+
+const NO_VOTES: readonly ConsensusVote[] = Object.freeze([]);
+/** Most transactions neither vote nor veto: they share one (frozen) entry, allocated once. */
+const NO_VOTING: ConsensusBlock['transactions'][number] = Object.freeze({ vetoes: NO_VOTES, votes: NO_VOTES });
+
+function votingOf(tx: SideTx): ConsensusBlock['transactions'][number] {
+  let vetoes: ConsensusVote[] | undefined;
+  let votes: ConsensusVote[] | undefined;
+  for (const input of tx.inputs) {
+    if (input.type !== 'veto') continue;
+    vetoes ??= [];
+    vetoes.push({ producerKey: input.vote, amount: input.amount });
+  }
+  for (const output of tx.outputs) {
+    if (output.type !== 'vote') continue;
+    votes ??= [];
+    votes.push({ producerKey: output.vote, amount: output.amount });
+  }
+  return vetoes === undefined && votes === undefined
+    ? NO_VOTING
+    : { vetoes: vetoes ?? NO_VOTES, votes: votes ?? NO_VOTES };
 }

@@ -1,8 +1,8 @@
-// A SignatureVerifier that spreads one verifyAll call over several verifiers (lanes): the local
-// worker pool and remote ones (PSWV stage 1 on validator replicas). The sets are cut into chunks;
-// each lane takes the next chunk whenever it has room (up to its concurrency), so a faster or idle
-// lane takes more. A chunk a lane fails on (a replica gone, a timeout) goes back to the queue for
-// the first lane, which must be the local, reliable one; only its failure fails the call.
+// A SignatureVerifier that spreads verifyAll calls over several verifiers (lanes): the local worker
+// pool and remote ones (PSWV stage 1 on validator replicas). The sets are cut into chunks that
+// ../threads/spreader.ts hands to the least-loaded lane with room; a chunk a replica fails on is
+// verified by the first lane, the local one, so only its failure fails the call.
+import { Spreader } from '../threads/spreader.ts';
 import { SignatureVerifierError } from './errors.ts';
 import type { Ed25519SignatureSet, SignatureVerifier } from './signature-set.ts';
 
@@ -34,63 +34,23 @@ export function createSpreadingSignatureVerifier(
   opts: SpreadingVerifierOptions = {},
 ): SpreadingSignatureVerifier {
   const chunkSize = opts.chunkSize ?? 256;
-  if (lanes.length === 0 || !Number.isSafeInteger(chunkSize) || chunkSize < 1) {
-    throw new SignatureVerifierError('BAD_OPTIONS', 'a spreading verifier needs lanes and a positive chunk size');
-  }
-  for (const lane of lanes) {
-    if (!Number.isSafeInteger(lane.concurrency) || lane.concurrency < 1) {
-      throw new SignatureVerifierError(
-        'BAD_OPTIONS',
-        `lane concurrency must be a positive integer, got ${lane.concurrency}`,
-      );
-    }
-  }
-  const verifiedBy = lanes.map(() => 0);
-  let retried = 0;
+  const badOptions = (message: string) => new SignatureVerifierError('BAD_OPTIONS', message);
+  if (!Number.isSafeInteger(chunkSize) || chunkSize < 1) throw badOptions('chunk size must be a positive integer');
+  const spreader = new Spreader<readonly Ed25519SignatureSet[], readonly boolean[]>(
+    lanes.map(({ verifier, concurrency }) => ({ run: (chunk) => verifier.verifyAll(chunk), concurrency })),
+    (chunk) => chunk.length,
+    badOptions,
+  );
   return {
     async verifyAll(sets) {
-      const verdicts = new Array<boolean>(sets.length);
-      const queue: number[] = [];
-      for (let start = 0; start < sets.length; start += chunkSize) queue.push(start);
-      const retry: number[] = [];
-      const chunk = (start: number): readonly Ed25519SignatureSet[] => sets.slice(start, start + chunkSize);
-      const settle = (start: number, result: readonly boolean[]) => {
-        result.forEach((v, i) => {
-          verdicts[start + i] = v;
-        });
-      };
-      const runLane = async (laneIndex: number): Promise<void> => {
-        const lane = lanes[laneIndex]!;
-        for (;;) {
-          const start = laneIndex === 0 ? (retry.shift() ?? queue.shift()) : queue.shift();
-          if (start === undefined) return;
-          const part = chunk(start);
-          try {
-            settle(start, await lane.verifier.verifyAll(part));
-            verifiedBy[laneIndex]! += part.length;
-          } catch (err) {
-            if (laneIndex === 0) throw err;
-            retried++;
-            retry.push(start);
-            return; // this worker of the lane stops; the local lane finishes the retried chunks
-          }
-        }
-      };
-      const workers: Promise<void>[] = [];
-      lanes.forEach((lane, laneIndex) => {
-        for (let k = 0; k < lane.concurrency; k++) workers.push(runLane(laneIndex));
-      });
-      await Promise.all(workers);
-      // Chunks given back after the local lane's workers had run out of work.
-      while (retry.length > 0) {
-        const start = retry.shift()!;
-        const part = chunk(start);
-        settle(start, await lanes[0]!.verifier.verifyAll(part));
-        verifiedBy[0]! += part.length;
-      }
-      return verdicts;
+      const chunks: (readonly Ed25519SignatureSet[])[] = [];
+      for (let start = 0; start < sets.length; start += chunkSize) chunks.push(sets.slice(start, start + chunkSize));
+      return (await spreader.runAll(chunks)).flat();
     },
     close: () => lanes[0]!.verifier.close(),
-    stats: () => ({ verified: [...verifiedBy], retried }),
+    stats: () => {
+      const { done, retried } = spreader.stats();
+      return { verified: done, retried };
+    },
   };
 }

@@ -46,12 +46,19 @@ export type BlockDraft = {
   readonly timestampMs: bigint;
   readonly coinbase: SideTx;
   readonly txs: readonly SideTx[];
+  /**
+   * The ids of `txs` when already known (a producer's own mempool computed them at admission), so
+   * that they are not mapped again; taken as given: a wrong one makes a block with a wrong merkle
+   * root, which validation refuses. Computed when absent (or not one per tx).
+   */
+  readonly txIds?: readonly Uint8Array[] | undefined;
 };
 
 /** The block of `draft`: roots over the coinbase and txs, every transaction a success, no signature yet. */
 export function assembleSideBlock(draft: BlockDraft): SideBlock {
   const transactions = [draft.coinbase, ...draft.txs];
-  const ids = transactions.map(sideTxId);
+  const known = draft.txIds?.length === draft.txs.length ? draft.txIds : undefined;
+  const ids = [sideTxId(draft.coinbase), ...(known ?? draft.txs.map(sideTxId))];
   return {
     header: {
       version: 1n,

@@ -1,15 +1,15 @@
 // The parts of block validation both chains share (Bytom v1.1.1 `protocol/validation/block.go`
 // ValidateBlockHeader / ValidateBlock, Vapor alike): the links to the parent, every transaction's
-// stateless checks in order under the block gas limit, and the two Merkle roots. Every accepted
+// stateless checks folded in order under the block gas limit, and the two Merkle roots. Every accepted
 // transaction succeeded, so the status tree has only success leaves.
 import { txMerkleRoot, txStatusMerkleRoot } from '../chain/merkle-roots.ts';
 import type { TxEntries } from '../chain/tx-graph.ts';
 import { equalBytes } from '../encoding/bytes.ts';
 import type { VerifySignatureFn } from '../vm/signatures.ts';
-import { checkTxFacts } from './check-tx.ts';
-import { atTxIndex, ValidationError, ValidationErrorCode } from './errors.ts';
+import { ValidationError, ValidationErrorCode } from './errors.ts';
 import type { TxSignatureSet } from './signature-sets.ts';
-import type { TxFacts, TxRules } from './tx-facts.ts';
+import { checkTxs, type TxChain, type TxChecks } from './tx-checks.ts';
+import type { TxRules } from './tx-facts.ts';
 
 /** What validation needs of a block's parent. */
 export type ParentBlock = {
@@ -38,14 +38,46 @@ export type BlockTxsResult = {
   readonly signatureSets: readonly TxSignatureSet[];
 };
 
-/** Stateless checks of a block's transactions, in order; the first must be the coinbase. */
-export function checkBlockTxs(
-  txs: readonly { readonly facts: TxFacts; readonly serializedSize: () => number }[],
-  blockHeight: bigint,
-  rules: TxRules,
-  verify: VerifySignatureFn,
+/** What both chains' stage 1 passes to checkBlockTxs. */
+export type BlockTxsContext<E extends TxEntries> = {
+  readonly blockHeight: bigint;
+  readonly rules: TxRules;
+  /** Checks already run (a TxCheckPool's), else run here with `entries` if given. */
+  readonly txChecks?: TxChecks | undefined;
+  readonly entries?: readonly E[] | undefined;
+  readonly verify?: VerifySignatureFn | undefined;
+};
+
+/** Every transaction of a block checked (here, unless a pool did) and folded: entries and totals. */
+export function checkBlockTxs<T extends { readonly inputs: readonly { readonly type: string }[] }, E extends TxEntries>(
+  transactions: readonly T[],
+  chain: TxChain<T, E>,
+  ctx: BlockTxsContext<E>,
+): BlockTxsResult & { readonly entries: readonly E[] } {
+  const checks = (ctx.txChecks ??
+    checkTxs(
+      transactions,
+      chain,
+      { blockHeight: ctx.blockHeight, firstIndex: 0, rules: ctx.rules, verify: ctx.verify },
+      ctx.entries,
+    )) as TxChecks<E>;
+  const firstIsCoinbase = transactions[0]?.inputs[0]?.type === 'coinbase';
+  const body = foldBlockTxs(checks, transactions.length, firstIsCoinbase, ctx.rules.gas.maxBlockGas);
+  return { ...body, entries: checks.entries };
+}
+
+/**
+ * A block's transactions' checks (tx-checks.ts, on this thread or a pool's) folded in order: the
+ * first must be the coinbase, the block gas limit holds at every step, and the first failed
+ * transaction rejects the block.
+ */
+export function foldBlockTxs(
+  checks: TxChecks,
+  txCount: number,
+  firstIsCoinbase: boolean,
+  maxBlockGas: number,
 ): BlockTxsResult {
-  if (txs[0]?.facts.inputs[0]?.kind !== 'coinbase') {
+  if (!firstIsCoinbase) {
     throw new ValidationError(ValidationErrorCode.BAD_COINBASE, 'the first transaction is not a coinbase', {
       reason: 'no coinbase',
     });
@@ -53,18 +85,18 @@ export function checkBlockTxs(
   let fees = 0n;
   let gasUsed = 0;
   const signatureSets: TxSignatureSet[] = [];
-  txs.forEach(({ facts, serializedSize }, txIndex) => {
-    const placement = { blockHeight, txIndex };
-    const result = atTxIndex(txIndex, () => checkTxFacts(facts, serializedSize, placement, rules, verify));
+  checks.results.forEach((result, txIndex) => {
     gasUsed += result.gasUsed;
-    if (gasUsed > rules.gas.maxBlockGas) {
-      throw new ValidationError(ValidationErrorCode.BLOCK_GAS_EXCEEDED, `block gas over ${rules.gas.maxBlockGas}`, {
-        txIndex,
-      });
+    if (gasUsed > maxBlockGas) {
+      throw new ValidationError(ValidationErrorCode.BLOCK_GAS_EXCEEDED, `block gas over ${maxBlockGas}`, { txIndex });
     }
     fees += result.fee;
     for (const set of result.signatureSets) signatureSets.push(set);
   });
+  if (checks.failure) throw checks.failure;
+  if (checks.results.length !== txCount || checks.entries.length !== txCount) {
+    throw new ValidationError(ValidationErrorCode.BAD_ARGUMENT, `checks of ${checks.results.length} of ${txCount} txs`);
+  }
   return { fees, gasUsed, signatureSets };
 }
 

@@ -4,11 +4,9 @@
 // (parent id and height, past timestamps, expected bits, the Tensority seed or result) follows from
 // the headers alone; the clock is an input.
 import { blockId } from '../chain/block-codec.ts';
-import { createTxEntries } from '../chain/tx-entries.ts';
 import type { TxEntries } from '../chain/tx-graph.ts';
 import type { Block } from '../chain/types.ts';
 import { blockSubsidy, type MainChainParams } from '../config/params.ts';
-import { ed25519Verify } from '../keys/ed25519.ts';
 import { checkProofOfWork } from '../pow/difficulty.ts';
 import { tensority } from '../pow/tensority.ts';
 import type { VerifySignatureFn } from '../vm/signatures.ts';
@@ -16,8 +14,9 @@ import { checkBlockLinks, checkBlockRoots, checkBlockTxs, type ParentBlock } fro
 import { checkBlockTime } from './block-time.ts';
 import { checkCoinbaseAmount } from './coinbase-amount.ts';
 import { ValidationError, ValidationErrorCode } from './errors.ts';
-import { mainTxFacts, mainTxRules, mainTxSize } from './main-tx-facts.ts';
+import { mainTxRules } from './main-tx-facts.ts';
 import type { TxSignatureSet } from './signature-sets.ts';
+import { mainTxChain, type TxChecks } from './tx-checks.ts';
 
 /**
  * Proof of work: the Tensority hash of the block id if already known (computed on a worker, or a
@@ -37,6 +36,8 @@ export type BlockValidationContext = {
   readonly pow: ProofOfWorkInput;
   /** The transactions' entries if already computed (e.g. while decoding), else computed here. */
   readonly entries?: readonly TxEntries[] | undefined;
+  /** The transactions' checks if already run (a TxCheckPool's), else run here. */
+  readonly txChecks?: TxChecks | undefined;
   /** Strict Ed25519 for programs whose checks cannot be deferred; default `ed25519Verify`. */
   readonly verify?: VerifySignatureFn | undefined;
 };
@@ -64,15 +65,13 @@ export function validateBlockStateless(block: Block, ctx: BlockValidationContext
   const id = blockId(header);
   checkPow(id, header.bits, ctx.pow);
 
-  const entries = ctx.entries ?? transactions.map(createTxEntries);
-  if (entries.length !== transactions.length) {
-    throw new ValidationError(ValidationErrorCode.BAD_ARGUMENT, 'one TxEntries per transaction expected');
-  }
-  const txs = transactions.map((tx, i) => ({
-    facts: mainTxFacts(tx, entries[i]!),
-    serializedSize: () => mainTxSize(tx),
-  }));
-  const body = checkBlockTxs(txs, header.height, mainTxRules(params), ctx.verify ?? ed25519Verify);
+  const { entries, ...body } = checkBlockTxs(transactions, mainTxChain, {
+    blockHeight: header.height,
+    rules: mainTxRules(params),
+    txChecks: ctx.txChecks,
+    entries: ctx.entries,
+    verify: ctx.verify,
+  });
   checkCoinbaseAmount(transactions, blockSubsidy(params, Number(header.height)) + body.fees);
   checkBlockRoots(header, entries);
   return { blockId: id, entries, ...body };

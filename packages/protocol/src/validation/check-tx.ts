@@ -98,19 +98,44 @@ function checkFormat(facts: TxFacts, serializedSize: () => number, placement: Tx
 }
 
 // The same input entry twice (upstream: one map entry for both, found as a position mismatch), or
-// two inputs on the same spent or main-chain output.
+// two inputs on the same spent or main-chain output. Few ids (the usual transaction) are compared
+// pairwise; many go through a set of hex keys.
+const PAIRWISE_MAX_IDS = 16;
+
 function checkDistinctInputs(inputs: readonly InputFacts[], inputIds: readonly Uint8Array[]): void {
-  const seen = new Set<string>();
-  const add = (id: Uint8Array, inputIndex: number) => {
-    const key = bytesKey(id);
-    if (seen.has(key))
-      reject(ValidationErrorCode.DUPLICATE_INPUT, `input ${inputIndex} repeats an input`, { inputIndex });
-    seen.add(key);
-  };
+  const ids: Uint8Array[] = [];
+  const owners: number[] = [];
   inputs.forEach((input, i) => {
-    add(inputIds[i]!, i);
-    if (input.spentOutputId !== undefined) add(input.spentOutputId, i);
+    ids.push(inputIds[i]!);
+    owners.push(i);
+    if (input.spentOutputId !== undefined) {
+      ids.push(input.spentOutputId);
+      owners.push(i);
+    }
   });
+  const repeated = ids.length <= PAIRWISE_MAX_IDS ? firstRepeatPairwise(ids) : firstRepeatBySet(ids);
+  if (repeated !== undefined) {
+    const inputIndex = owners[repeated]!;
+    reject(ValidationErrorCode.DUPLICATE_INPUT, `input ${inputIndex} repeats an input`, { inputIndex });
+  }
+}
+
+/** Index of the first id equal to an earlier one. */
+function firstRepeatPairwise(ids: readonly Uint8Array[]): number | undefined {
+  for (let j = 1; j < ids.length; j++) {
+    for (let k = 0; k < j; k++) if (equalBytes(ids[j]!, ids[k]!)) return j;
+  }
+  return undefined;
+}
+
+function firstRepeatBySet(ids: readonly Uint8Array[]): number | undefined {
+  const seen = new Set<string>();
+  for (let j = 0; j < ids.length; j++) {
+    const key = bytesKey(ids[j]!);
+    if (seen.has(key)) return j;
+    seen.add(key);
+  }
+  return undefined;
 }
 
 // A coinbase is the only input of the block's first transaction. Upstream accepts other inputs

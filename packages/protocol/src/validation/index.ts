@@ -9,14 +9,36 @@ export {
 export { checkBlockTime, pastMedianTime } from './block-time.ts';
 export { isValidationError, ValidationError, ValidationErrorCode } from './errors.ts';
 export { type ConnectTxContext, connectBlock, connectTx } from './main-connect.ts';
+export { mainTxRules } from './main-tx-facts.ts';
 export {
   type SideBlockValidationContext,
   validateSideBlockStateless,
 } from './side-block-stateless.ts';
 export { type ConnectSideTxContext, connectSideBlock, connectSideTx } from './side-connect.ts';
-export { isOpenFederationAsset } from './side-tx-facts.ts';
+export { isOpenFederationAsset, sideTxRules } from './side-tx-facts.ts';
 export { type SideTxValidationContext, validateSideTxStateless } from './side-tx-stateless.ts';
 export { type TxSignatureSet, verifySignatureSets } from './signature-sets.ts';
+export {
+  createSpreadingTxChecker,
+  type SpreadingTxChecker,
+  type SpreadingTxCheckerOptions,
+  type TxCheckLane,
+} from './spreading-tx-checker.ts';
+export {
+  type BlockTxsJob,
+  checkBlockTxsOn,
+  createTxCheckPool,
+  mergeTxChecks,
+  sliceBlockTxs,
+  type TxCheckPool,
+  TxCheckPoolError,
+  TxCheckPoolErrorCode,
+  type TxCheckPoolOptions,
+  type TxRangeChecker,
+} from './tx-check-pool.ts';
+export type { TxChecks, TxRangeJob } from './tx-checks.ts';
+export { packTxChecks, unpackTxChecks } from './tx-checks-pack.ts';
+export type { TxRules } from './tx-facts.ts';
 export { type TxValidationContext, type TxValidationResult, validateTxStateless } from './tx-stateless.ts';
 export {
   createUtxoOverlay,

@@ -4,16 +4,16 @@
 // paying exactly the rewards due, and the roots. Producer signatures are BBFT's (consensus/bbft.ts).
 import type { SideChainBasicParams } from '../config/params.ts';
 import type { SideChainConsensusParams } from '../consensus/params.ts';
-import { ed25519Verify } from '../keys/ed25519.ts';
 import { sideBlockId } from '../sidechain/block-codec.ts';
-import { createSideTxEntries, type SideTxEntries } from '../sidechain/tx-entries.ts';
+import type { SideTxEntries } from '../sidechain/tx-entries.ts';
 import type { SideBlock } from '../sidechain/types.ts';
 import type { VerifySignatureFn } from '../vm/signatures.ts';
 import { checkBlockLinks, checkBlockRoots, checkBlockTxs, type ParentBlock } from './block-body.ts';
 import type { BlockValidationResult } from './block-stateless.ts';
 import { checkSideCoinbaseAmount } from './coinbase-amount.ts';
 import { ValidationError, ValidationErrorCode } from './errors.ts';
-import { sideTxFacts, sideTxRules, sideTxSize } from './side-tx-facts.ts';
+import { sideTxRules } from './side-tx-facts.ts';
+import { sideTxChain, type TxChecks } from './tx-checks.ts';
 
 export type SideBlockValidationContext = {
   readonly params: SideChainBasicParams;
@@ -26,6 +26,8 @@ export type SideBlockValidationContext = {
   /** The federation's witness program at this height, for cross-chain inputs. */
   readonly federationProgram: Uint8Array;
   readonly entries?: readonly SideTxEntries[] | undefined;
+  /** The transactions' checks if already run (a TxCheckPool's), else run here. */
+  readonly txChecks?: TxChecks | undefined;
   readonly verify?: VerifySignatureFn | undefined;
 };
 
@@ -36,17 +38,15 @@ export function validateSideBlockStateless(
   const { header, transactions } = block;
   checkBlockLinks(header, ctx.parent);
   checkSideBlockTime(header.timestamp, ctx);
-  const entries = ctx.entries ?? transactions.map(createSideTxEntries);
-  if (entries.length !== transactions.length) {
-    throw new ValidationError(ValidationErrorCode.BAD_ARGUMENT, 'one SideTxEntries per transaction expected');
-  }
-  const txs = transactions.map((tx, i) => ({
-    facts: sideTxFacts(tx, entries[i]!, ctx.federationProgram),
-    serializedSize: () => sideTxSize(tx),
-  }));
-  const rules = sideTxRules(ctx.params, ctx.consensus.minVoteOutputAmount);
-  const body = checkBlockTxs(txs, header.height, rules, ctx.verify ?? ed25519Verify);
-  checkSideCoinbaseAmount(txs[0]!.facts.outputs, ctx.coinbaseAmount);
+  const chain = sideTxChain(ctx.federationProgram);
+  const { entries, ...body } = checkBlockTxs(transactions, chain, {
+    blockHeight: header.height,
+    rules: sideTxRules(ctx.params, ctx.consensus.minVoteOutputAmount),
+    txChecks: ctx.txChecks,
+    entries: ctx.entries,
+    verify: ctx.verify,
+  });
+  checkSideCoinbaseAmount(chain.facts(transactions[0]!, entries[0]!).outputs, ctx.coinbaseAmount);
   checkBlockRoots(header, entries);
   return { blockId: sideBlockId(header), entries, ...body };
 }

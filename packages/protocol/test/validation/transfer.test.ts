@@ -121,9 +121,20 @@ describe('a signed P2WPKH transfer', () => {
     validate(t, 999n);
   });
 
-  it('the same output spent twice in one transaction', () => {
-    const t = transfer([funds[0]!, funds[0]!], [output(BTM_ASSET_ID, 9_000_000_000n, bob.program)]);
-    assert.throws(() => validate(t), withCode(Code.DUPLICATE_INPUT));
+  it('the same output spent twice in one transaction: named by the second input, few inputs or many', () => {
+    const repeatAt = (n: number) =>
+      transfer(
+        [...Array.from({ length: n - 1 }, (_, i) => fundingOutput(alice, 1_000_000n, 900 + i)), funds[0]!, funds[0]!],
+        [output(BTM_ASSET_ID, 1_000n, bob.program)],
+      );
+    // 2 inputs: 4 ids compared pairwise; 12 inputs: 24 ids through a set.
+    for (const n of [1, 11]) {
+      assert.throws(
+        () => validate(repeatAt(n)),
+        (err) =>
+          withCode(Code.DUPLICATE_INPUT)(err) && (err as { detail?: { inputIndex?: number } }).detail?.inputIndex === n,
+      );
+    }
   });
 
   it('a loose transaction cannot be a coinbase', () => {
