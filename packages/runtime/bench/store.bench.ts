@@ -2,6 +2,12 @@
 // (+ undo reads, tx locations, a ~1.2 MB body, journal), on a UTXO set pre-filled with 50,000 outputs.
 //   1. durable block commits per second: LMDB (the default) vs node:sqlite (the measured alternative),
 //      the same store logic over both engines, both fully synced on commit
+//   1b. LMDB's two write paths on the same blocks, interleaved block by block: `locked` (the whole
+//      commit in transactionSync on the main thread) vs `batched` (the default: logic on a snapshot,
+//      writes queued as async puts for lmdb-js's write thread). Per block: main-thread time until
+//      commitBlock() returns control (the synchronous part), the event loop's busy time for the whole
+//      commit (eventLoopUtilization: the synchronous part + the promise callbacks), and latency
+//      until the commit is durable.
 //   2. the Redis apply step (one Lua script per block) on a redis-server started by the harness
 //   3. Redis UTXO lookups per second: pipelined getUtxos (HMGET chunks in one round trip) vs one HGET
 //      per output awaited in turn
@@ -13,7 +19,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { measure, ratio, report, startRedis } from '@bystack/testing';
 import { Redis } from 'ioredis';
-import { createLmdbStore } from '../src/store/lmdb.ts';
+import { createLmdbStore, type LmdbCommitMode } from '../src/store/lmdb.ts';
 import { RedisHotTier } from '../src/store/redis-hot.ts';
 import { createSqliteStore } from '../src/store/sqlite.ts';
 import type { BlockCommit, DurableStore, UtxoRecord } from '../src/store/types.ts';
@@ -80,6 +86,55 @@ async function durableCommits(name: string, store: DurableStore, blocks: BlockCo
   return perSec;
 }
 
+type PathCost = { mode: LmdbCommitMode; store: DurableStore; syncMs: number; busyMs: number; latencyMs: number };
+
+/** One block's commit on one path: the synchronous part, the event loop's busy time, the latency. */
+async function timeCommit(path: PathCost, block: BlockCommit): Promise<void> {
+  const elu = performance.eventLoopUtilization();
+  const start = performance.now();
+  const done = path.store.commitBlock(block);
+  path.syncMs += performance.now() - start;
+  await done;
+  path.latencyMs += performance.now() - start;
+  path.busyMs += performance.eventLoopUtilization(elu).active;
+}
+
+/** The locked and batched LMDB paths on the same blocks, alternating block by block (same machine load). */
+async function lmdbPaths(blocks: BlockCommit[]): Promise<void> {
+  const paths: PathCost[] = [];
+  let conflicts = 0; // a batched commit rerun under the lock: there is no other writer here, so 0
+  for (const mode of ['locked', 'batched'] as const) {
+    const store = await createLmdbStore({
+      path: path.join(dir, `lmdb-${mode}`),
+      commitMode: mode,
+      hooks: { onConflict: () => conflicts++ },
+    });
+    await store.commitBlock(blocks[0]!);
+    paths.push({ mode, store, syncMs: 0, busyMs: 0, latencyMs: 0 });
+  }
+  for (const block of blocks.slice(1)) for (const p of paths) await timeCommit(p, block);
+  const n = blocks.length - 1;
+  for (const p of paths) {
+    report(
+      `lmdb ${p.mode}: main thread until commitBlock returns`,
+      p.syncMs / n,
+      'ms/block',
+      `event loop busy ${(p.busyMs / n).toFixed(1)} ms/block, latency until durable ${(p.latencyMs / n).toFixed(1)} ms/block`,
+    );
+    await p.store.close();
+  }
+  const [locked, batched] = paths as [PathCost, PathCost];
+  report(
+    'lmdb batched vs locked, main thread (sync part)',
+    locked.syncMs / batched.syncMs,
+    'x less',
+    'locked / batched',
+  );
+  report('lmdb batched vs locked, event loop busy', locked.busyMs / batched.busyMs, 'x less', 'locked / batched');
+  report('lmdb batched vs locked, latency', batched.latencyMs / locked.latencyMs, 'x', 'batched / locked (<1: faster)');
+  report('lmdb batched commits rerun after a guard conflict', conflicts, 'commits');
+}
+
 const chain = makeChain();
 const dir = mkdtempSync(path.join(tmpdir(), 'bystack-store-bench-'));
 const server = await startRedis();
@@ -88,6 +143,7 @@ try {
   console.log(
     `block = ${TXS} txs: ${SPENDS} spends + ${CREATES} creates, ${BODY.length} byte body; ${PREFILL} prefilled outputs; ${BLOCKS} blocks per engine`,
   );
+  await lmdbPaths(chain);
   const lmdb = await createLmdbStore({ path: path.join(dir, 'lmdb') });
   const lmdbRate = await durableCommits('lmdb', lmdb, chain);
   const sqlite = await createSqliteStore({ path: path.join(dir, 'store.sqlite') });

@@ -1,5 +1,5 @@
 export { isStoreError, StoreError, StoreErrorCode } from './errors.ts';
-export { createLmdbStore, type LmdbStoreOptions } from './lmdb.ts';
+export { createLmdbStore, type LmdbCommitHooks, type LmdbCommitMode, type LmdbStoreOptions } from './lmdb.ts';
 export { createMongoStore, type MongoStoreOptions } from './mongo.ts';
 export {
   createRedisHotTier,

@@ -1,8 +1,10 @@
 // The seam between the store's logic (kv-store.ts, written once) and an embedded engine (LMDB,
 // node:sqlite). An engine offers ordered binary keyspaces ("tables"), consistent read snapshots and
-// atomic, durable write transactions that roll back when their callback throws. Engines are
-// synchronous inside a transaction, as both LMDB and SQLite are: the whole block commit runs as one
-// uninterrupted step, so no other code of the process can observe or interleave with it.
+// atomic, durable write transactions that roll back when their callback throws. The callback is
+// synchronous: the whole block commit's logic runs as one uninterrupted step. An engine may run it
+// under its write lock (node:sqlite) or against a snapshot, recording the writes and committing them
+// afterwards only if nothing else wrote to the same scopes in between (LMDB, see lmdb.ts); so the
+// callback may run more than once and must do nothing but read and write through the writer.
 
 export const KvTable = {
   /** chain | outputId -> utxo value */
@@ -44,7 +46,12 @@ export interface KvEngine {
   readonly kind: string;
   /** Runs `fn` against one consistent snapshot. */
   read<T>(fn: (reader: KvReader) => T): T;
-  /** Runs `fn` in one write transaction; resolves once it is committed and flushed to disk. */
-  write<T>(fn: (writer: KvWriter) => T): Promise<T>;
+  /**
+   * Runs `fn` as one atomic write; resolves once it is committed and flushed to disk; if fn throws,
+   * nothing is written. `scopes` name the keyspaces (the store's chains) fn reads and writes: every
+   * write to a scope is declared with it, which lets an engine detect another process's write to
+   * the same scopes between fn's reads and its commit.
+   */
+  write<T>(fn: (writer: KvWriter) => T, scopes: readonly string[]): Promise<T>;
   close(): Promise<void>;
 }

@@ -3,7 +3,7 @@
 // A block commit is ONE engine write transaction keyed by the block id: tip and main-chain checks,
 // then the UTXO changes with their checks (each created output must be absent, each spent output
 // present; its stored value becomes the undo record), index, body, main chain, tx locations,
-// journal, tip and revision. A failed check throws and the engine rolls the whole transaction back;
+// journal, tip and revision. A failed check throws and the engine writes none of the transaction;
 // committing the block already filed at its height returns { applied: false } without writing.
 // Reverts are the mirror image.
 import {
@@ -93,8 +93,8 @@ function applyCommit(w: KvWriter, commit: BlockCommit): CommitResult {
       { chain, height, tipHeight: tip?.height },
     );
   }
-  // Creations first, then spends (a block may spend its own new outputs). A failed check throws
-  // and the engine rolls the whole transaction back.
+  // Creations first, then spends (a block may spend its own new outputs: the writer's reads see
+  // the transaction's own writes). A failed check throws and the engine writes none of it.
   const created = commit.created.map((r): EncodedUtxo => {
     const value = encodeUtxoValue(r);
     if (!w.insert(KvTable.Utxo, key(r.outputId), value)) {
@@ -148,13 +148,14 @@ export class KvDurableStore implements DurableStore {
   async commitBlock(commit: BlockCommit): Promise<CommitResult> {
     this.open();
     checkCommit(commit);
-    return this.write('commitBlock', (w) => applyCommit(w, commit));
+    return this.write('commitBlock', [commit.chain], (w) => applyCommit(w, commit));
   }
 
   async commitBlocks(commits: readonly BlockCommit[]): Promise<CommitResult[]> {
     this.open();
     for (const c of commits) checkCommit(c);
-    return this.write('commitBlocks', (w) => commits.map((c) => applyCommit(w, c)));
+    const chains = [...new Set(commits.map((c) => c.chain))];
+    return this.write('commitBlocks', chains, (w) => commits.map((c) => applyCommit(w, c)));
   }
 
   async revertBlock(chain: string, blockId: Uint8Array): Promise<RevertResult> {
@@ -162,7 +163,7 @@ export class KvDurableStore implements DurableStore {
     checkChain(chain);
     checkId(blockId, 'blockId');
     const key = chainKeys(chain);
-    return this.write('revertBlock', (w): RevertResult => {
+    return this.write('revertBlock', [chain], (w): RevertResult => {
       const rawEntry = w.get(KvTable.Index, key(blockId));
       if (!rawEntry) {
         throw new StoreError(StoreErrorCode.UnknownBlock, `block ${toHex(blockId)} is not in the index of ${chain}`);
@@ -217,7 +218,7 @@ export class KvDurableStore implements DurableStore {
     checkHeight(height);
     checkId(blockId, 'blockId');
     const key = chainKeys(chain);
-    await this.write('setIrreversible', (w) => {
+    await this.write('setIrreversible', [chain], (w) => {
       const atHeight = w.get(KvTable.Main, key(heightBytes(height)));
       if (!atHeight || !bytesEqual(atHeight, blockId)) {
         throw new StoreError(StoreErrorCode.NotOnMainChain, `block ${toHex(blockId)} is not at height ${height}`);
@@ -242,7 +243,7 @@ export class KvDurableStore implements DurableStore {
       throw new StoreError(StoreErrorCode.InvalidArgument, 'body must be a Uint8Array', { field: 'body' });
     }
     const key = chainKeys(chain);
-    await this.write('saveBlock', (w) => {
+    await this.write('saveBlock', [chain], (w) => {
       w.put(KvTable.Index, key(entry.blockId), encodeBlockIndexValue(entry));
       w.put(KvTable.Body, key(entry.blockId), body);
     });
@@ -254,7 +255,7 @@ export class KvDurableStore implements DurableStore {
     checkHeight(height);
     checkId(blockId, 'blockId');
     const key = chainKeys(chain);
-    await this.write('recordSigned', (w) => {
+    await this.write('recordSigned', [chain], (w) => {
       const existing = w.get(KvTable.Signed, key(heightBytes(height)));
       if (existing) {
         if (bytesEqual(existing, blockId)) return;
@@ -458,9 +459,10 @@ export class KvDurableStore implements DurableStore {
     }
   }
 
-  private async write<T>(operation: string, fn: (w: KvWriter) => T): Promise<T> {
+  /** `chains`: every chain `fn` reads or writes (the engine's write scopes). */
+  private async write<T>(operation: string, chains: readonly string[], fn: (w: KvWriter) => T): Promise<T> {
     try {
-      return await this.engine.write(fn);
+      return await this.engine.write(fn, chains);
     } catch (err) {
       throw toStoreError(err, operation);
     }

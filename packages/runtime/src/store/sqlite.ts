@@ -78,7 +78,8 @@ class SqliteEngine implements KvEngine {
     return this.transaction('BEGIN', () => fn(this.reader()));
   }
 
-  async write<T>(fn: (writer: KvWriter) => T): Promise<T> {
+  /** `BEGIN IMMEDIATE` takes the write lock before fn's reads, so no scope can change under them. */
+  async write<T>(fn: (writer: KvWriter) => T, _scopes: readonly string[]): Promise<T> {
     return this.transaction('BEGIN IMMEDIATE', () => fn(this.writer));
   }
 

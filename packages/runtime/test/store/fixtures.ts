@@ -151,3 +151,14 @@ export function readerChain(blocks: number): ChainBuilder {
   for (let h = 1; h < blocks; h++) b.next({ spend: 'all', create: 500 });
   return b;
 }
+
+/** Two chains sharing blocks 0-1 and competing at height 2 ('a' and its fork 'b', spending the same outputs). */
+export function conflictChain(): { main: ChainBuilder; fork: ChainBuilder } {
+  const main = new ChainBuilder('main');
+  main.next({ spend: 0, create: 20 });
+  main.next({ spend: 5, create: 10 });
+  const fork = main.fork(1, 'b');
+  main.next({ spend: 8, create: 12, spendOwn: true });
+  fork.next({ spend: 8, create: 12 });
+  return { main, fork };
+}

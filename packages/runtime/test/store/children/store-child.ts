@@ -2,14 +2,26 @@
 //   reader DIR BLOCKS   reads snapshots in a loop until told to stop; reports any half-applied block
 //   signer DIR COUNT    records COUNT signer records (a second writer process), then waits for stop
 //   writer DIR BLOCKS   commits the reader's chain of BLOCKS blocks as fast as it can (to be SIGKILLed)
-// Talks to its parent over IPC: first message = ready, last message = { report }.
-import { createLmdbStore } from '../../../src/store/index.ts';
-import { hashId, readerChain } from '../fixtures.ts';
+//   crash-mid-commit DIR HEIGHT   commits the reader's chain up to HEIGHT-1, then SIGKILLs itself
+//                       right after queueing block HEIGHT's writes (their transaction is open, not committed)
+//   fork-block DIR      commits block 2 of conflictChain's fork 'b' (the competing block at height 2)
+//   sign-main DIR       records one signer record in chain 'main' (an unrelated write to the same scope)
+// Talks to its parent over IPC (reader, signer, writer): first message = ready, last = { report }.
+// fork-block and sign-main run under spawnSync (no IPC) and exit when done.
+import { createLmdbStore, type LmdbStoreOptions } from '../../../src/store/index.ts';
+import { conflictChain, hashId, readerChain } from '../fixtures.ts';
 
 export type ReaderReport = { reads: number; heightsSeen: number; violations: string[] };
 
 const [mode, dir, arg] = process.argv.slice(2);
-const store = await createLmdbStore({ path: dir! });
+const crashAt = mode === 'crash-mid-commit' ? Number(arg) : -1;
+let committing = -1;
+const hooks: LmdbStoreOptions['hooks'] = {
+  afterQueue: () => {
+    if (crashAt >= 0 && committing === crashAt) process.kill(process.pid, 'SIGKILL');
+  },
+};
+const store = await createLmdbStore({ path: dir!, hooks });
 let stopping = false;
 process.on('message', (m) => {
   if (m === 'stop') stopping = true;
@@ -58,6 +70,17 @@ if (mode === 'reader') {
   await send('ready');
   for (const block of b.blocks.slice(1)) await store.commitBlock(block);
   await send({ report: { done: true } });
+} else if (mode === 'crash-mid-commit') {
+  const b = readerChain(crashAt + 1);
+  for (const block of b.blocks) {
+    committing = block.height;
+    await store.commitBlock(block);
+  }
+  throw new Error('still alive after the crash point');
+} else if (mode === 'fork-block') {
+  await store.commitBlock(conflictChain().fork.blocks[2]!);
+} else if (mode === 'sign-main') {
+  await store.recordSigned('main', 7, hashId('signed/main/7'));
 } else {
   throw new Error(`unknown mode ${mode}`);
 }
