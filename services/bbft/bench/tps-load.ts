@@ -11,19 +11,20 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { chainV1, mempoolV1 } from '@bystack/proto';
 import {
   createDevnetPegIn,
+  createDevnetSideSpend,
   createSideTxEntries,
+  type DevnetSideCoin,
   decodeSideBlock,
   devnetControlProgram,
   devnetFederationProgram,
+  devnetSideCoinsOf,
   devnetXPrv,
   encodeSideTx,
   type SideTx,
   sha3,
   sideDevnetParams,
   validateSideTxStateless,
-  xprvSign,
   xprvToXPub,
-  xpubToPublicKey,
 } from '@bystack/protocol';
 import { createGrpcClient } from '@bystack/runtime';
 
@@ -86,31 +87,16 @@ const chain = { chainId: settings.chainId };
 const params = sideDevnetParams;
 
 const owner = devnetXPrv('tps-load', 0);
-const ownerKey = xpubToPublicKey(xprvToXPub(owner));
 const LOAD_PROGRAM = devnetControlProgram(xprvToXPub(owner));
 const RECIPIENT = devnetControlProgram(xprvToXPub(devnetXPrv('tps-recipient', 0)));
 const federationProgram = devnetFederationProgram();
 const MIN_FEE_RATE = 300n; // the mempool's default (neu per gas)
 
-type Coin = { sourceId: Uint8Array; sourcePosition: bigint; assetId: Uint8Array; amount: bigint };
+type Coin = DevnetSideCoin;
 
 /** `coin` paid to `outputs` (program, amount), signed by the load key. */
-function spend(coin: Coin, outputs: readonly (readonly [Uint8Array, bigint])[]): SideTx {
-  const input = { type: 'spend' as const, ...coin, controlProgram: LOAD_PROGRAM };
-  const unsigned: SideTx = {
-    version: 1n,
-    timeRange: 0n,
-    inputs: [{ ...input, arguments: [] }],
-    outputs: outputs.map(([controlProgram, amount]) => ({
-      type: 'intraChain',
-      assetId: coin.assetId,
-      amount,
-      controlProgram,
-    })),
-  };
-  const sigHash = createSideTxEntries(unsigned).sigHashes[0]!;
-  return { ...unsigned, inputs: [{ ...input, arguments: [xprvSign(owner, sigHash), ownerKey] }] };
-}
+const spend = (coin: Coin, outputs: readonly (readonly [Uint8Array, bigint])[]): SideTx =>
+  createDevnetSideSpend(owner, coin, outputs);
 
 /** The fee that pays `tx`'s gas at the pool's minimum rate, with a margin (a fee's size changes the gas). */
 function feeFor(tx: SideTx): bigint {
@@ -124,15 +110,7 @@ function feeFor(tx: SideTx): bigint {
   return (BigInt(gasUsed) * MIN_FEE_RATE * 5n) / 4n + 1000n;
 }
 
-const outputsOf = (tx: SideTx): Coin[] => {
-  const { muxId } = createSideTxEntries(tx);
-  return tx.outputs.map((o, i) => ({
-    sourceId: muxId,
-    sourcePosition: BigInt(i),
-    assetId: o.assetId,
-    amount: o.amount,
-  }));
-};
+const outputsOf = devnetSideCoinsOf;
 
 // --- Funding and pre-signing (before the measured window) ---
 const nonce = hex(sha3(new TextEncoder().encode(`${process.pid} ${Date.now()}`))).slice(0, 16);

@@ -18,9 +18,9 @@
 // not yet irreversible, 6000; shared-light: TPS_LIGHT_IN_FLIGHT, 1500), TPS_TOPOLOGIES
 // (shared,shared-light,own). `-- --profile` also writes V8 CPU profiles of every process
 // (--cpu-prof) and prints each one's hottest functions; TPS_DUMP=1 leaves each process's last log
-// lines in $TMPDIR/tps-<topology>-<process>.log.
+// lines in $TMPDIR/tps-<topology>-<process>.log; TPS_PROFILE_DIR=<dir> keeps the profiles there.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -96,6 +96,8 @@ type Run = {
   readonly profiles: Map<string, string[]>;
   readonly production: Production;
   readonly warnings: string[];
+  /** Each validator's pipeline counters over the whole run (its last log line, at its stop). */
+  readonly pipelineWork: string[];
 };
 
 const TICK = 100; // USER_HZ: /proc times are in 1/100 s
@@ -160,6 +162,34 @@ function productionOf(outputs: readonly string[], fromMs: number, toMs: number, 
     lagP50: lags[Math.floor(lags.length / 2)] ?? Number.NaN,
     lagMax: lags.at(-1) ?? Number.NaN,
   };
+}
+
+/** A validator's pipeline counters (PipelineStats), from the line it logs as it stops. */
+function pipelineWorkOf(output: string): string {
+  const line = output.split('\n').findLast((l) => l.includes('"pipeline work since start"'));
+  if (line === undefined) return 'not logged';
+  const w = JSON.parse(line) as Record<string, number>;
+  const counts = `transaction checks (stage 1) ${w.stage1Runs} run, ${w.stage1Reused} taken from a check; UTXO checks (stage 2) ${w.stage2Runs} run, ${w.stage2Reused} taken from a check; ${w.bodyDecodes} whole-block decodes`;
+  return `${counts}; per block with transfers (its last logged ones): ${blockTimesOf(output)}`;
+}
+
+/** The validator's time per block (its log lines' `ms`): check_only, and the signed submission that connects it. */
+function blockTimesOf(output: string): string {
+  const checks: number[] = [];
+  const connects: number[] = [];
+  const txs: number[] = [];
+  for (const line of output.split('\n')) {
+    if (!line.includes('"block checked"') && !line.includes('"block connected"')) continue;
+    const l = JSON.parse(line) as { msg: string; ms?: number; txs: number; source?: string };
+    if (l.ms === undefined || l.txs < 2) continue;
+    if (l.msg === 'block checked') {
+      checks.push(l.ms);
+      txs.push(l.txs);
+    } else if (l.source === 'rpc') connects.push(l.ms);
+  }
+  const p50 = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)] ?? Number.NaN;
+  const max = (v: number[]) => Math.max(...v);
+  return `check_only p50 ${p50(checks)} ms (max ${max(checks)}) for p50 ${p50(txs)} txs, the signed submission p50 ${p50(connects)} ms (max ${max(connects)}), ${checks.length} blocks`;
 }
 
 async function runTopology(topology: string): Promise<Run> {
@@ -259,6 +289,7 @@ async function runTopology(topology: string): Promise<Run> {
     // Graceful stops, so that --cpu-prof writes the profiles.
     await Promise.all(producers.map((p) => p.stop()));
     for (const node of nodes.reverse()) await node.stop();
+    const pipelineWork = nodes.reverse().map((node, k) => `validator n${k}: ${pipelineWorkOf(node.validator.output)}`);
     nodes.length = 0;
     const profiles = new Map<string, string[]>();
     if (PROFILE) {
@@ -267,9 +298,26 @@ async function runTopology(topology: string): Promise<Run> {
         const pid = Number(file.split('.')[3]);
         const name = `${names.get(pid) ?? `pid ${pid}`}${file.split('.')[4] === '0' ? '' : ' (worker thread)'}`;
         profiles.set(name, hottestFunctions(path.join(profileDir, file), 6));
+        // TPS_PROFILE_DIR: the profiles kept (named by process) for a closer look (e.g. Chrome DevTools).
+        if (process.env.TPS_PROFILE_DIR) {
+          mkdirSync(process.env.TPS_PROFILE_DIR, { recursive: true });
+          const kept = `${topology}-${name.replaceAll(' ', '-').replaceAll(/[()]/g, '')}.cpuprofile`;
+          copyFileSync(path.join(profileDir, file), path.join(process.env.TPS_PROFILE_DIR, kept));
+        }
       }
     }
-    return { topology, result, cpu, machineBusyCores, loadAverage, seconds, profiles, production, warnings };
+    return {
+      topology,
+      result,
+      cpu,
+      machineBusyCores,
+      loadAverage,
+      seconds,
+      profiles,
+      production,
+      warnings,
+      pipelineWork,
+    };
   } finally {
     await Promise.all(producers.map((p) => p.kill()));
     for (const node of nodes) await node.stop();
@@ -315,6 +363,7 @@ for (const topology of RUNS) {
     `  production: ${p.blocks} blocks made in ${p.slots} slots of the window; slot start -> block checked by the validator and signed: p50 ${ms(p.lagP50)}, max ${ms(p.lagMax)}`,
   );
   if (run.warnings.length > 0) console.log(`  warnings logged: ${run.warnings.join('; ')}`);
+  console.log(`  pipeline work over the run: ${run.pipelineWork.join('; ')}`);
   for (const [name, lines] of run.profiles)
     console.log(`  profile ${name}:\n${lines.map((l) => `      ${l}`).join('\n')}`);
 }
@@ -339,7 +388,7 @@ for (const run of runs) {
   ];
   if (p.lagP50 > interval / 2 && sigChecks === 1) {
     notes.push(
-      `Why a block takes longer than its slot: the validator handles one block at a time, and per block it runs check_only, the signed SubmitBlock, a SubmitBlock of the same block from every other producer of the node (each decodes the whole body), for each signature that arrives on net.sig re-encodes the whole body in memory (and rewrites it, synced, once: when the signatures make the block irreversible; SideChain.mergeSignatures), the commit under the same cross-process LMDB write lock as the 4 producers' synced signer records (one data dir); \`-- --profile\` shows the validator's time in GC, SHA3 (wasm) and LMDB commits (finishTxn, writeInstructions).`,
+      `Why a block takes longer than its slot: the validator handles one block at a time; per block, check_only decodes it and runs the transaction and UTXO checks, the signed SubmitBlock takes them from the check and checks the witness, the other producers' SubmitBlocks and net.block copies are compared byte for byte with it (header decoded alone) for their signatures, each new signature splices a header in front of the kept transaction bytes (the body is rewritten, synced, once: when the signatures make the block irreversible), and the commit shares the cross-process LMDB write lock with the 4 producers' synced signer records (one data dir); "pipeline work" above counts the checks run and reused; \`-- --profile\` shows where the rest goes (stage 1's transaction checks, GC, LMDB commits).`,
     );
   } else if (p.lagP50 > interval / 2) {
     notes.push(

@@ -21,21 +21,21 @@ import {
   createSideCoinbase,
   type DoubleSignEvidence,
   decodeDoubleSignEvidence,
-  decodeSideBlock,
   type ElectedProducer,
+  encodeSideTx,
   Lru,
   producerSlotAt,
   ed25519ProducerVerifier as producerVerify,
   type SideBlock,
   type SideChainParams,
-  type SideTx,
   sideBlockId,
   verifyBlockSignature,
   verifyDoubleSignEvidence,
   witnessWith,
 } from '@bystack/protocol';
 import type { Logger } from '@bystack/runtime';
-import { coinbaseGas, decodeReaped } from './block-builder.ts';
+import { coinbaseGas, type DecodedReap, decodeReaped } from './block-builder.ts';
+import { decodeBlock, keepTxBytes } from './block-bytes.ts';
 import { BlockTree, type TreeBlock, type TreeBlockSource } from './block-tree.ts';
 import { fromHex, sameBytes, shortHex, toHex } from './bytes.ts';
 import type { EvidenceRecord, EvidenceSource, EvidenceStore } from './evidence-store.ts';
@@ -213,7 +213,7 @@ export class Bbft {
     void this.#enqueue(async () => {
       let block: SideBlock;
       try {
-        block = decodeSideBlock(bytes);
+        block = decodeBlock(bytes);
       } catch (err) {
         this.#metrics?.bbftBlocksRejected.inc({ code: 'MALFORMED' });
         this.#log.debug('undecodable block announcement', { err });
@@ -801,20 +801,29 @@ export class Bbft {
   ): Promise<SideBlock> {
     const { params } = this.#opts;
     const coinbase = createSideCoinbase(height, this.#opts.rewardProgram, round.payouts, tag);
-    let txs: SideTx[] = [];
+    let reaped: DecodedReap | undefined;
     if (withTxs && this.#txs !== undefined && this.#opts.maxTxs > 0) {
       const maxGas = params.gas.maxBlockGas - coinbaseGas(params, coinbase, height);
       try {
-        const reaped = await this.#txs.reapTxs(maxGas, this.#opts.maxTxs, this.#abort.signal);
-        const decoded = decodeReaped(reaped.txs);
-        if (decoded.undecodable > 0) {
-          this.#log.warn('mempool returned undecodable transactions', { count: decoded.undecodable });
+        const answer = await this.#txs.reapTxs(maxGas, this.#opts.maxTxs, this.#abort.signal);
+        reaped = decodeReaped(answer.txs, answer.ids);
+        if (reaped.undecodable > 0) {
+          this.#log.warn('mempool returned undecodable transactions', { count: reaped.undecodable });
         }
-        txs = decoded.txs;
       } catch (err) {
         this.#log.warn('reaping the mempool failed; producing without transactions', { err });
       }
     }
-    return assembleSideBlock({ parentId: head.id, height, timestampMs, coinbase, txs });
+    // The mempool's ids and wire bytes: no reaped transaction is mapped or encoded again here.
+    const block = assembleSideBlock({
+      parentId: head.id,
+      height,
+      timestampMs,
+      coinbase,
+      txs: reaped?.txs ?? [],
+      txIds: reaped?.ids,
+    });
+    keepTxBytes(block, [encodeSideTx(coinbase), ...(reaped?.bytes ?? [])]);
+    return block;
   }
 }

@@ -3,7 +3,7 @@
 // Blocks travel as consensus bytes and are decoded here. The producer set is computed from the
 // validator's blocks by the vote tally (vote-tally.ts).
 import { chainV1, mempoolV1 } from '@bystack/proto';
-import { decodeSideBlock, encodeSideBlock, type SideBlock, type SideChainParams, VoteTally } from '@bystack/protocol';
+import { type SideBlock, type SideChainParams, VoteTally } from '@bystack/protocol';
 import {
   createGrpcClient,
   type GrpcClient,
@@ -12,6 +12,7 @@ import {
   type ServiceMetrics,
   statusOfCode,
 } from '@bystack/runtime';
+import { decodeBlock, encodeBlock } from './block-bytes.ts';
 import { ownBytes } from './bytes.ts';
 import type {
   BlockValidator,
@@ -96,7 +97,7 @@ export class GrpcSideChainView implements SideChainView {
         { chain: this.#chain, selector: { $case: 'blockId', value: Buffer.from(id) } },
         callOpts(signal),
       );
-      return res.block === undefined ? undefined : decodeSideBlock(res.block.bytes);
+      return res.block === undefined ? undefined : decodeBlock(res.block.bytes);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -109,7 +110,7 @@ export class GrpcSideChainView implements SideChainView {
         { chain: this.#chain, selector: { $case: 'height', value: height } },
         callOpts(signal),
       );
-      return res.block === undefined ? undefined : decodeSideBlock(res.block.bytes);
+      return res.block === undefined ? undefined : decodeBlock(res.block.bytes);
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -159,7 +160,7 @@ export class GrpcBlockValidator implements BlockValidator {
   async #submit(block: SideBlock, checkOnly: boolean, signal?: AbortSignal): Promise<ValidationVerdict> {
     try {
       const res = await this.#client.submitBlock(
-        { chain: this.#chain, block: { bytes: Buffer.from(encodeSideBlock(block)) }, checkOnly },
+        { chain: this.#chain, block: { bytes: Buffer.from(encodeBlock(block)) }, checkOnly },
         callOpts(signal),
       );
       if (res.disposition === chainV1.BlockDisposition.BLOCK_DISPOSITION_ORPHAN) return { kind: 'orphan' };
@@ -187,6 +188,6 @@ export class GrpcTxSource implements TxSource {
 
   async reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal): Promise<ReapedTxs> {
     const res = await this.#client.reapTxs({ chain: this.#chain, maxGas: BigInt(maxGas), maxTxs }, callOpts(signal));
-    return { txs: res.txs.map((t) => t.bytes), totalGas: res.totalGas, totalFee: res.totalFee };
+    return { txs: res.txs.map((t) => t.bytes), ids: res.txIds, totalGas: res.totalGas, totalFee: res.totalFee };
   }
 }

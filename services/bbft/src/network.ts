@@ -3,8 +3,9 @@
 //   bystack.<chain>.net.sig       bbftV1.BlockSignature   one producer's signature of one block
 //   bystack.<chain>.net.evidence  bbftV1.DoubleSignEvidence
 import { bbftV1, chainV1 } from '@bystack/proto';
-import { encodeSideBlock, type SideBlock } from '@bystack/protocol';
+import type { SideBlock } from '@bystack/protocol';
 import { type Bus, type BusSubscription, type Logger, subject } from '@bystack/runtime';
+import { encodeBlock } from './block-bytes.ts';
 import { ownBytes } from './bytes.ts';
 import type { BbftNetwork, SignatureMessage } from './types.ts';
 
@@ -46,7 +47,7 @@ export class NatsBbftNetwork implements BbftNetwork {
   announceBlock(block: SideBlock): void {
     this.#publish('a block', () =>
       this.#bus.publish(this.#subjects.block, chainV1.BlockAnnounce, {
-        block: { bytes: Buffer.from(encodeSideBlock(block)) },
+        block: { bytes: Buffer.from(encodeBlock(block)) },
         originNode: this.#nodeId,
       }),
     );

@@ -51,6 +51,8 @@ export interface BlockValidator {
 /** Transactions reaped for a block (raw wire bytes, in an order valid to include). */
 export type ReapedTxs = {
   readonly txs: readonly Uint8Array[];
+  /** Their ids as the mempool computed them at admission (one per tx; empty from an older mempool). */
+  readonly ids: readonly Uint8Array[];
   readonly totalGas: bigint;
   readonly totalFee: bigint;
 };

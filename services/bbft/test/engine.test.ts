@@ -14,7 +14,6 @@ import {
   assembleSideBlock,
   createProducerSchedule,
   createSideCoinbase,
-  createSideDevnetGenesis,
   detectDoubleSign,
   devnetProducerXPrv,
   encodeDoubleSignEvidence,
@@ -27,32 +26,14 @@ import {
   xprvSign,
   xprvToXPub,
 } from '@bystack/protocol';
-import {
-  createLmdbStore,
-  createLogger,
-  createNatsBus,
-  type DurableStore,
-  type NatsBus,
-  subject,
-} from '@bystack/runtime';
+import { subject } from '@bystack/runtime';
 import { startNats, startRedis, type TestServer } from '@bystack/testing';
-import { Bbft } from '../src/bbft.ts';
-import {
-  createMempoolClient,
-  createValidatorClient,
-  GrpcBlockValidator,
-  GrpcSideChainView,
-  GrpcTxSource,
-} from '../src/chain-client.ts';
-import { EvidenceStore } from '../src/evidence-store.ts';
-import { NatsBbftNetwork } from '../src/network.ts';
-import { Signer } from '../src/signer.ts';
-import { StoreSignerGuard, signerKeyspace } from '../src/signer-guard.ts';
+import type { Bbft } from '../src/bbft.ts';
+import { type Engine, startEngine } from './support/engine.ts';
 import { NetObserver, waitFor } from './support/network.ts';
 import { SideNode } from './support/side-node.ts';
 
 const params = sideDevnetParams;
-const genesis = createSideDevnetGenesis(params);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const keys = [0, 1, 2, 3].map(devnetProducerXPrv);
 
@@ -61,12 +42,10 @@ describe('the Bbft engine', { timeout: 30_000 }, () => {
   let redis: TestServer;
   let node: SideNode;
   let observer: NetObserver;
-  let bus: NatsBus;
-  let store: DurableStore;
   let dir: string;
+  let engine: Engine;
   let bbft: Bbft;
   let schedule: ProducerSchedule;
-  const closers: (() => unknown)[] = [];
 
   /** A block by producer `order` on `parent` in its first slot of the first cycle (+ `slot`). */
   const blockBy = (order: number, parent: { id: Uint8Array; height: bigint }, slot: number, tag?: string): SideBlock =>
@@ -101,50 +80,18 @@ describe('the Bbft engine', { timeout: 30_000 }, () => {
     const round = await node.roundAfter(node.genesis.id);
     schedule = createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs);
     observer = await NetObserver.start(nats.url, params.chainId);
-    store = await createLmdbStore({ path: path.join(dir, 'lmdb') });
-    const log = createLogger({ service: 'bbft-test', level: 'silent' });
-    bus = await createNatsBus({ servers: nats.url, name: 'bbft-engine' });
-    const validatorClient = createValidatorClient(node.validator.address, { deadlineMs: 2_000 });
-    const mempoolClient = createMempoolClient(node.mempool.address, { deadlineMs: 2_000 });
-    closers.push(
-      () => validatorClient.close(),
-      () => mempoolClient.close(),
-    );
-    const signer = new Signer(
-      { xprv: keys[0]! },
-      new StoreSignerGuard(store, signerKeyspace(params.chainId, xprvToXPub(keys[0]!))),
-    );
-    const network = new NatsBbftNetwork(bus, params.chainId, 'n0', log);
-    bbft = new Bbft(
-      {
-        params,
-        rewardProgram: new Uint8Array([0x51]),
-        maxTxs: 100,
-        clock: () => Number(schedule.startMs + schedule.turnMs),
-      },
-      {
-        view: new GrpcSideChainView(validatorClient, params, genesis),
-        validator: new GrpcBlockValidator(validatorClient, params.chainId),
-        txs: new GrpcTxSource(mempoolClient, params.chainId),
-        signer,
-        network,
-        evidence: new EvidenceStore(),
-        log,
-      },
-    );
-    network.subscribe({
-      block: (bytes) => bbft.onBlockAnnounce(bytes),
-      signature: (m) => bbft.onSignature(m),
-      evidence: (bytes) => bbft.onEvidence(bytes),
+    engine = await startEngine({
+      node,
+      natsUrl: nats.url,
+      dataDir: dir,
+      xprv: keys[0]!,
+      clock: () => Number(schedule.startMs + schedule.turnMs),
     });
-    await bbft.start();
+    bbft = engine.bbft;
   });
 
   after(async () => {
-    await bbft?.stop();
-    await bus?.close();
-    for (const close of closers) close();
-    await store?.close();
+    await engine?.stop();
     await observer?.close();
     await node?.stop();
     await Promise.all([nats?.stop(), redis?.stop()]);

@@ -70,6 +70,8 @@ type Candidate = {
   readonly tx: CandidateTx;
   readonly entries: TxEntries;
   readonly key: string;
+  /** Hex ids of `tx.consumes`, in order. */
+  readonly consumes: readonly string[];
   readonly fee: bigint;
   readonly gas: number;
   readonly signatureSets: readonly TxSignatureSet[];
@@ -170,7 +172,8 @@ export class Admission {
         inBatch.add(key);
         // A copy: the request's buffer (a whole batch) must not live as long as one pending tx.
         const bytes = new Uint8Array(raw);
-        candidates.push({ index, bytes, tx, entries, key, fee, gas: gasUsed, signatureSets });
+        const consumes = tx.consumes.map(hexKey);
+        candidates.push({ index, bytes, tx, entries, key, consumes, fee, gas: gasUsed, signatureSets });
       } catch (err) {
         reject(index, id, err);
       }
@@ -254,20 +257,22 @@ export class Admission {
   async #read(candidates: readonly Candidate[]): Promise<Map<string, UtxoRecord>> {
     const { pool, utxos, chain } = this.#o;
     const ids: Uint8Array[] = [];
+    const keys: string[] = [];
     const seen = new Set<string>();
     for (const c of candidates) {
-      for (const id of c.tx.consumes) {
-        const key = hexKey(id);
-        if (seen.has(key) || pool.createdOutput(key) !== undefined) continue;
+      c.tx.consumes.forEach((id, i) => {
+        const key = c.consumes[i]!;
+        if (seen.has(key) || pool.createdOutput(key) !== undefined) return;
         seen.add(key);
         ids.push(id);
-      }
+        keys.push(key);
+      });
     }
     const found = new Map<string, UtxoRecord>();
     if (ids.length === 0) return found;
     const records = await utxos.getUtxos(chain, ids);
     records.forEach((r, i) => {
-      if (r !== undefined) found.set(hexKey(ids[i]!), r);
+      if (r !== undefined) found.set(keys[i]!, r);
     });
     return found;
   }
@@ -335,6 +340,7 @@ export class Admission {
           feeRate,
           timeRange: c.tx.timeRange,
           spends,
+          consumes: c.consumes,
           created,
           addedAt: now,
         };

@@ -24,7 +24,7 @@ import {
 import { MempoolErrorCode } from './errors.ts';
 import { hexKey } from './hex.ts';
 import type { Mempool } from './mempool.ts';
-import type { PoolBlock } from './pool-chain.ts';
+import { blockTxLookup, type PoolBlock } from './pool-chain.ts';
 
 /** The part of JetStream the follower uses. */
 export type FollowerJetStream = Pick<JetStreamBus, 'ensureConsumer' | 'consume' | 'manager'>;
@@ -144,7 +144,7 @@ export class ChainFollower {
     let ref: chainV1.BlockRef | undefined;
     try {
       const msg = chainV1.BlockCommitted.decode(data);
-      block = this.#mempool.rules.decodeBlock(msg.block?.bytes ?? new Uint8Array(0));
+      block = this.#mempool.rules.decodeBlock(msg.block?.bytes ?? new Uint8Array(0), this.#mempool.pendingTx);
       ref = msg.ref;
     } catch (err) {
       this.#o.log.error('undecodable committed event skipped', { seq: ctx.seq, err });
@@ -161,8 +161,11 @@ export class ChainFollower {
     try {
       const msg = chainV1.BlockReorged.decode(data);
       forkPoint = { height: Number(msg.forkPoint?.height ?? 0n), blockId: msg.forkPoint?.blockId ?? new Uint8Array(0) };
-      detached = msg.detached.map((b) => this.#mempool.rules.decodeBlock(b.bytes));
-      attached = msg.attached.map((b) => this.#mempool.rules.decodeBlock(b.bytes));
+      const { rules, pendingTx } = this.#mempool;
+      attached = msg.attached.map((b) => rules.decodeBlock(b.bytes, pendingTx));
+      // A detached tx the new branch holds too needs no id of its own: it is one of those.
+      const inAttached = blockTxLookup(attached);
+      detached = msg.detached.map((b) => rules.decodeBlock(b.bytes, inAttached));
     } catch (err) {
       this.#o.log.error('undecodable reorged event skipped', { seq: ctx.seq, err });
       return;

@@ -71,6 +71,7 @@ export function createMempoolService(
         totalFee,
         totalGas: BigInt(totalGas),
         tip: tip === undefined ? undefined : { blockId: asBuffer(tip.blockId), height: BigInt(tip.height) },
+        txIds: txs.map((t) => asBuffer(t.id)),
       };
     },
 

@@ -25,7 +25,16 @@ export { createMempoolService, type MempoolServiceOptions } from './grpc-service
 export { Mempool, type MempoolOptions, type PoolInfo, type ReapResult } from './mempool.ts';
 export { defineMempoolMetrics, type MempoolMetrics, mempoolMetricDefs } from './metrics.ts';
 export { type PoolLimits, type PoolTx, RemovalReason, type RoomPlan, TxPool } from './pool.ts';
-export { type CandidateTx, mainPoolChain, type PoolBlock, type PoolChain, sidePoolChain } from './pool-chain.ts';
+export {
+  type BlockTx,
+  blockTxLookup,
+  type CandidateTx,
+  mainPoolChain,
+  type PendingTxLookup,
+  type PoolBlock,
+  type PoolChain,
+  sidePoolChain,
+} from './pool-chain.ts';
 export {
   buildMempool,
   type MempoolModules,

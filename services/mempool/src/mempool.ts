@@ -17,7 +17,7 @@ import { ChainState, sameTip } from './chain-state.ts';
 import { hexKey } from './hex.ts';
 import { type MempoolMetrics, observePool } from './metrics.ts';
 import { type PoolLimits, type PoolTx, RemovalReason, TxPool } from './pool.ts';
-import { mainPoolChain, type PoolBlock, type PoolChain, sidePoolChain } from './pool-chain.ts';
+import { mainPoolChain, type PendingTxLookup, type PoolBlock, type PoolChain, sidePoolChain } from './pool-chain.ts';
 import type { AdmitSource, TxAnnouncer, UtxoSource } from './types.ts';
 
 export type MempoolOptions = {
@@ -92,6 +92,12 @@ export class Mempool {
     return tip;
   }
 
+  /** The id and consumed outputs of the pending tx with exactly these wire bytes (a block's tx). */
+  readonly pendingTx: PendingTxLookup = (txBytes) => {
+    const tx = this.pool.withWireBytes(txBytes);
+    return tx === undefined ? undefined : { key: tx.key, consumes: tx.consumes };
+  };
+
   /** A batch, one result per tx. */
   submitBatch(raws: readonly Uint8Array[], source: AdmitSource): Promise<AdmitResult[]> {
     return this.admission.admit(raws, source);
@@ -152,7 +158,7 @@ export class Mempool {
     this.#o.metrics.mempoolChainEvents.inc({ chain: this.chain, event: 'reorged' });
     const again: Uint8Array[] = [];
     for (const block of [...detached].reverse()) {
-      for (const tx of block.txs) if (!tx.coinbase && !attachedTxs.has(tx.key)) again.push(tx.encode());
+      for (const tx of block.txs) if (!tx.coinbase && !attachedTxs.has(tx.key)) again.push(tx.bytes);
     }
     const results = again.length === 0 ? [] : await this.admission.admit(again, 'reorg');
     const readmitted = results.filter((r) => r.ok).length;

@@ -24,8 +24,9 @@ import {
   validateSideTxStateless,
   validateTxStateless,
 } from '@bystack/protocol';
-import type { ChainTip } from '@bystack/runtime';
+import { bytesEqual, type ChainTip } from '@bystack/runtime';
 import { hexKey } from './hex.ts';
+import { wireFingerprint } from './wire-fingerprint.ts';
 
 /** A decoded transaction with its rules bound. */
 export interface CandidateTx {
@@ -45,15 +46,34 @@ export type BlockTx = {
   readonly coinbase: boolean;
   /** Hex ids of the outputs it spends or mints: a pending tx consuming one of them conflicts. */
   readonly consumes: readonly string[];
-  /** Wire bytes (a reorganization offers detached txs to admission again). */
-  encode(): Uint8Array;
+  /** Wire bytes, a view into the block's (a reorganization offers detached txs to admission again). */
+  readonly bytes: Uint8Array;
 };
 
 export type PoolBlock = { readonly tip: ChainTip; readonly txs: readonly BlockTx[] };
 
+/** What the pool already knows of a tx with exactly these wire bytes, if it knows one. */
+export type PendingTxLookup = (
+  txBytes: Uint8Array,
+) => { readonly key: string; readonly consumes: readonly string[] } | undefined;
+
+/** Finds the txs of `blocks` by their wire bytes (a reorganization's detached txs among its attached). */
+export function blockTxLookup(blocks: readonly PoolBlock[]): PendingTxLookup {
+  const byWire = new Map<number, BlockTx>();
+  for (const block of blocks) for (const tx of block.txs) byWire.set(wireFingerprint(tx.bytes), tx);
+  return (txBytes) => {
+    const tx = byWire.get(wireFingerprint(txBytes));
+    return tx !== undefined && bytesEqual(tx.bytes, txBytes) ? tx : undefined;
+  };
+}
+
 export interface PoolChain {
   decodeTx(bytes: Uint8Array): CandidateTx;
-  decodeBlock(bytes: Uint8Array): PoolBlock;
+  /**
+   * A committed block's txs. With `pending`, a tx whose wire bytes a pending tx has takes its id
+   * and consumed outputs from the pool instead of hashing its entries again (most of a block's cost).
+   */
+  decodeBlock(bytes: Uint8Array, pending?: PendingTxLookup): PoolBlock;
 }
 
 function consumed(entries: TxEntries & { readonly mainchainOutputIds?: readonly (Uint8Array | undefined)[] }) {
@@ -74,8 +94,29 @@ type ChainTxRules<T extends AnyTx, E extends TxEntries, B extends AnyBlock<T>> =
   blockId(block: B): Uint8Array;
 };
 
-type AnyTx = { readonly timeRange: bigint; readonly inputs: readonly { readonly type: string }[] };
+type AnyTx = {
+  readonly timeRange: bigint;
+  readonly inputs: readonly { readonly type: string }[];
+  readonly serializedSize?: number | undefined;
+};
 type AnyBlock<T> = { readonly header: { readonly height: bigint }; readonly transactions: readonly T[] };
+
+/**
+ * Where each tx's wire bytes lie in `blockBytes`: a block ends with its tx list, each tx as long
+ * as the decoder measured it, so the last ends at the block's end and each other where the next
+ * starts. Undefined when a size is missing.
+ */
+function txSpans(blockBytes: Uint8Array, txs: readonly AnyTx[]): { start: number; end: number }[] | undefined {
+  const spans: { start: number; end: number }[] = new Array(txs.length);
+  let end = blockBytes.length;
+  for (let i = txs.length - 1; i >= 0; i--) {
+    const size = txs[i]!.serializedSize;
+    if (size === undefined || size > end) return undefined;
+    spans[i] = { start: end - size, end };
+    end -= size;
+  }
+  return spans;
+}
 
 function poolChainOf<T extends AnyTx, E extends TxEntries, B extends AnyBlock<T>>(r: ChainTxRules<T, E, B>): PoolChain {
   return {
@@ -90,19 +131,19 @@ function poolChainOf<T extends AnyTx, E extends TxEntries, B extends AnyBlock<T>
         connect: (view, blockHeight) => r.connect(view, tx, entries, blockHeight),
       };
     },
-    decodeBlock(bytes) {
+    decodeBlock(bytes, pending) {
       const block = r.decodeBlock(bytes);
+      const spans = txSpans(bytes, block.transactions);
       return {
         tip: { height: Number(block.header.height), blockId: r.blockId(block) },
         txs: block.transactions.map((tx, i) => {
-          const entries = r.entries(tx);
           const coinbase = i === 0 || tx.inputs.some((input) => input.type === 'coinbase');
-          return {
-            key: hexKey(entries.txId),
-            coinbase,
-            consumes: consumed(entries).map(hexKey),
-            encode: () => r.encodeTx(tx),
-          };
+          const span = spans?.[i];
+          const txBytes = span === undefined ? r.encodeTx(tx) : bytes.subarray(span.start, span.end);
+          const known = pending?.(txBytes);
+          if (known !== undefined) return { key: known.key, coinbase, consumes: known.consumes, bytes: txBytes };
+          const entries = r.entries(tx);
+          return { key: hexKey(entries.txId), coinbase, consumes: consumed(entries).map(hexKey), bytes: txBytes };
         }),
       };
     },

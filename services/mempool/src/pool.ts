@@ -12,7 +12,9 @@
 //     evicted for it. A transaction is not scored by its package (a rich child does not rescue a
 //     cheap parent): simple, and documented in the README.
 import type { UtxoEntry } from '@bystack/protocol';
+import { bytesEqual } from '@bystack/runtime';
 import { Heap } from './heap.ts';
+import { wireFingerprint } from './wire-fingerprint.ts';
 
 /** One pending transaction as the pool files it. */
 export type PoolTx = {
@@ -29,6 +31,8 @@ export type PoolTx = {
   readonly timeRange: bigint;
   /** Hex ids of the outputs it spends. */
   readonly spends: readonly string[];
+  /** Hex ids of the outputs a block holding it consumes: those it spends and (a peg-in) those it mints. */
+  readonly consumes: readonly string[];
   /** Outputs it creates (hex id -> entry), which later pool transactions may spend. */
   readonly created: ReadonlyMap<string, UtxoEntry>;
   /** Epoch ms it was admitted. */
@@ -53,7 +57,13 @@ export type RoomPlan =
   | { readonly ok: true; readonly victims: readonly PoolTx[] }
   | { readonly ok: false; readonly cheapestFeeRate: number | undefined };
 
-type Node = PoolTx & { readonly seq: number; readonly parents: Set<string>; readonly children: Set<string> };
+type Node = PoolTx & {
+  readonly seq: number;
+  readonly parents: Set<string>;
+  readonly children: Set<string>;
+  /** `wireFingerprint(bytes)`. */
+  readonly wire: number;
+};
 type HeapItem = { readonly key: string; readonly seq: number; readonly feeRate: number };
 
 const cheaperFirst = (a: HeapItem, b: HeapItem) => a.feeRate < b.feeRate || (a.feeRate === b.feeRate && a.seq > b.seq);
@@ -66,6 +76,8 @@ export class TxPool {
   readonly #spenders = new Map<string, string>();
   /** Created output (hex) -> the pending tx creating it. */
   readonly #creators = new Map<string, string>();
+  /** Wire fingerprint -> the pending tx with those bytes. */
+  readonly #byWire = new Map<number, string>();
   /** Keys of transactions with a time range. */
   readonly #expiring = new Set<string>();
   /** Lowest fee rate on top; stale items (removed txs) are skipped and compacted away. */
@@ -101,6 +113,13 @@ export class TxPool {
   spenderOf(outputKey: string): PoolTx | undefined {
     const key = this.#spenders.get(outputKey);
     return key === undefined ? undefined : this.#txs.get(key);
+  }
+
+  /** The pending transaction whose wire bytes are exactly `bytes`, if any. */
+  withWireBytes(bytes: Uint8Array): PoolTx | undefined {
+    const key = this.#byWire.get(wireFingerprint(bytes));
+    const node = key === undefined ? undefined : this.#txs.get(key);
+    return node !== undefined && bytesEqual(node.bytes, bytes) ? node : undefined;
   }
 
   /** The entry of output `outputKey` if a pending transaction creates it. */
@@ -169,11 +188,18 @@ export class TxPool {
   /** Files a transaction the admission checked (its spends are free, its parents pending). */
   add(tx: PoolTx): void {
     if (this.#txs.has(tx.key)) throw new Error(`tx ${tx.key} is already pending`);
-    const node: Node = { ...tx, seq: this.#seq++, parents: this.parentsOf(tx.spends), children: new Set() };
+    const node: Node = {
+      ...tx,
+      seq: this.#seq++,
+      parents: this.parentsOf(tx.spends),
+      children: new Set(),
+      wire: wireFingerprint(tx.bytes),
+    };
     for (const parent of node.parents) this.#txs.get(parent)?.children.add(node.key);
     for (const out of tx.spends) this.#spenders.set(out, tx.key);
     for (const out of tx.created.keys()) this.#creators.set(out, tx.key);
     if (tx.timeRange !== 0n) this.#expiring.add(tx.key);
+    this.#byWire.set(node.wire, tx.key);
     this.#txs.set(tx.key, node);
     this.#bytes += tx.bytes.length;
     this.#cheapest.push({ key: tx.key, seq: node.seq, feeRate: tx.feeRate });
@@ -272,6 +298,7 @@ export class TxPool {
     if (!this.#txs.delete(node.key)) return;
     this.#bytes -= node.bytes.length;
     this.#expiring.delete(node.key);
+    if (this.#byWire.get(node.wire) === node.key) this.#byWire.delete(node.wire);
     for (const out of node.spends) if (this.#spenders.get(out) === node.key) this.#spenders.delete(out);
     for (const out of node.created.keys()) if (this.#creators.get(out) === node.key) this.#creators.delete(out);
     for (const parent of node.parents) this.#txs.get(parent)?.children.delete(node.key);

@@ -33,6 +33,7 @@ import { TxGossip } from './gossip.ts';
 import { createMempoolService } from './grpc-service.ts';
 import { Mempool } from './mempool.ts';
 import { defineMempoolMetrics } from './metrics.ts';
+import { writeOnlySignatureCache } from './signature-cache.ts';
 
 export type MempoolServiceConfig = ServiceConfig<typeof mempoolConfigSchema>;
 
@@ -80,7 +81,9 @@ export async function buildMempool(ctx: ServiceContext<MempoolServiceConfig>): P
   // Verified signatures are remembered for the validator, which then skips them in the block.
   const verifier = createCachingSignatureVerifier(
     threads,
-    createRedisSignatureCache({ redis, prefix: config.redisPrefix, ttlSeconds: config.signatureCacheSeconds }),
+    writeOnlySignatureCache(
+      createRedisSignatureCache({ redis, prefix: config.redisPrefix, ttlSeconds: config.signatureCacheSeconds }),
+    ),
   );
   ctx.onShutdown('signature-verifier', () => verifier.close());
 

@@ -25,6 +25,7 @@ function ptx(name: string, feeRate: number, spends: string[] = [`chain:${name}`]
     feeRate,
     timeRange: 0n,
     spends,
+    consumes: spends,
     created: new Map([[`${name}:0`, entry]]),
     addedAt: 0,
     ...opts,

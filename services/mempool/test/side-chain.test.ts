@@ -1,8 +1,8 @@
 // The mempool on a side chain (side-devnet) against real nats-server and redis-server: peg-ins the
 // devnet federation signed are admitted (a forged one is BAD_SIGNATURE, a second mint of the same
-// main-chain output DOUBLE_MINT), ReapTxs returns them by fee rate under the count cap, and
-// a committed side block (the validator's JetStream event) takes out the txs it confirms and those
-// minting what it minted.
+// main-chain output DOUBLE_MINT), ReapTxs returns them by fee rate under the count cap, each with its
+// id, and a committed side block (the validator's JetStream event) takes out the txs it confirms and
+// those minting what it minted.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { chainV1 } from '@bystack/proto';
@@ -98,6 +98,12 @@ describe('the mempool on a side chain', { timeout: 30_000 }, () => {
       two.txs.map((t) => idOf(decodeSideTx(t.bytes))),
       [rich, middle].map(idOf),
     );
+    // Each tx comes with its id, the one the block maker would compute from its bytes.
+    assert.deepEqual(
+      all.txIds.map(hex),
+      all.txs.map((t) => idOf(decodeSideTx(t.bytes))),
+    );
+    assert.deepEqual(two.txIds.map(hex), [rich, middle].map(idOf));
     // Peg-ins run the federation's program on the minted credit: no gas, so only the count caps them.
     assert.equal(all.totalGas, 0n);
     assert.equal(all.totalFee, 70_000_000n);

@@ -50,6 +50,8 @@ export class MempoolDouble {
             this.requests.push({ maxGas: req.maxGas, maxTxs: req.maxTxs });
             return {
               txs: this.txs.map((bytes) => ({ bytes: Buffer.from(bytes) })),
+              // No ids, as a mempool from before tx_ids answers: the miner maps the txs itself.
+              txIds: [],
               totalFee: 0n,
               totalGas: 0n,
               tip: undefined,

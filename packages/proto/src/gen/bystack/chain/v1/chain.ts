@@ -163,6 +163,55 @@ export function blockDispositionToJSON(object: BlockDisposition): string {
   }
 }
 
+/** Which chain's transaction format and rules a slice follows. */
+export const TxChainKind = {
+  TX_CHAIN_KIND_UNSPECIFIED: 0,
+  TX_CHAIN_KIND_MAIN: 1,
+  TX_CHAIN_KIND_SIDE: 2,
+  UNRECOGNIZED: -1,
+} as const;
+
+export type TxChainKind = typeof TxChainKind[keyof typeof TxChainKind];
+
+export namespace TxChainKind {
+  export type TX_CHAIN_KIND_UNSPECIFIED = typeof TxChainKind.TX_CHAIN_KIND_UNSPECIFIED;
+  export type TX_CHAIN_KIND_MAIN = typeof TxChainKind.TX_CHAIN_KIND_MAIN;
+  export type TX_CHAIN_KIND_SIDE = typeof TxChainKind.TX_CHAIN_KIND_SIDE;
+  export type UNRECOGNIZED = typeof TxChainKind.UNRECOGNIZED;
+}
+
+export function txChainKindFromJSON(object: any): TxChainKind {
+  switch (object) {
+    case 0:
+    case "TX_CHAIN_KIND_UNSPECIFIED":
+      return TxChainKind.TX_CHAIN_KIND_UNSPECIFIED;
+    case 1:
+    case "TX_CHAIN_KIND_MAIN":
+      return TxChainKind.TX_CHAIN_KIND_MAIN;
+    case 2:
+    case "TX_CHAIN_KIND_SIDE":
+      return TxChainKind.TX_CHAIN_KIND_SIDE;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return TxChainKind.UNRECOGNIZED;
+  }
+}
+
+export function txChainKindToJSON(object: TxChainKind): string {
+  switch (object) {
+    case TxChainKind.TX_CHAIN_KIND_UNSPECIFIED:
+      return "TX_CHAIN_KIND_UNSPECIFIED";
+    case TxChainKind.TX_CHAIN_KIND_MAIN:
+      return "TX_CHAIN_KIND_MAIN";
+    case TxChainKind.TX_CHAIN_KIND_SIDE:
+      return "TX_CHAIN_KIND_SIDE";
+    case TxChainKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /**
  * Blocks and transactions travel as their consensus wire bytes: the protocol core decodes
  * them, so no service can disagree with another about what a block contains.
@@ -312,6 +361,59 @@ export interface VerifySignaturesRequest {
 export interface VerifySignaturesResponse {
   /** One byte per set, in order: 1 when the signature is valid under the chain's Ed25519 rule. */
   verdicts: Buffer;
+}
+
+/**
+ * PSWV stage 1's transaction checks across validator replicas (core NATS request/reply, queue group
+ * "pswv" on `bystack.<chain>.pswv.checktxs`): a validator hands a slice of a block's transactions to
+ * whichever replica is free; the replica decodes and checks them (entry ids, the VM, gas) as
+ * @bystack/protocol's checkTxRange does and answers the checks up to the slice's first failure.
+ */
+export interface CheckTxSliceRequest {
+  chain: TxChainKind;
+  rules?: TxCheckRules | undefined;
+  blockHeight: bigint;
+  /** Index in the block of the slice's first transaction. */
+  firstIndex: number;
+  /** Transactions in the slice. */
+  count: number;
+  /** Their consensus serializations, back to back (as in the block). */
+  txs: Buffer;
+  /** Side chain: the federation's witness program at the block's height. */
+  federationProgram?: Buffer | undefined;
+}
+
+/** @bystack/protocol's TxRules, field by field. */
+export interface TxCheckRules {
+  maxBlockGas: bigint;
+  maxTxGas: bigint;
+  defaultGasCredit: bigint;
+  vmGasRate: bigint;
+  storageGasRate: bigint;
+  creditAddsToGasLeft: boolean;
+  gasWithoutNativeAsset: boolean;
+  standardNativePrograms: boolean;
+  sideChainVm: boolean;
+  coinbaseArbitrarySizeLimit: number;
+  /** Side chain only: least amount of a vote output. */
+  minVoteOutputAmount?: bigint | undefined;
+}
+
+export interface CheckTxSliceResponse {
+  /** The checks' entries and results as @bystack/protocol's packTxChecks lays them out. */
+  packedChecks: Buffer;
+  /** The slice's first failed transaction, absent when every one passed. */
+  failure?: TxCheckFailure | undefined;
+}
+
+/** A ValidationError as plain data. */
+export interface TxCheckFailure {
+  /** Its code (UNBALANCED_ASSET...). */
+  code: string;
+  /** Its message without the "CODE: " prefix. */
+  message: string;
+  /** Its detail as JSON; a bigint is {"$bigint": "<decimal>"}. */
+  detailJson: string;
 }
 
 function createBaseRawBlock(): RawBlock {
@@ -2427,6 +2529,705 @@ export const VerifySignaturesResponse: MessageFns<VerifySignaturesResponse> = {
   fromPartial(object: DeepPartial<VerifySignaturesResponse>): VerifySignaturesResponse {
     const message = createBaseVerifySignaturesResponse();
     message.verdicts = object.verdicts ?? Buffer.alloc(0);
+    return message;
+  },
+};
+
+function createBaseCheckTxSliceRequest(): CheckTxSliceRequest {
+  return {
+    chain: 0,
+    rules: undefined,
+    blockHeight: 0n,
+    firstIndex: 0,
+    count: 0,
+    txs: Buffer.alloc(0),
+    federationProgram: undefined,
+  };
+}
+
+export const CheckTxSliceRequest: MessageFns<CheckTxSliceRequest> = {
+  encode(message: CheckTxSliceRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chain !== 0) {
+      writer.uint32(8).int32(message.chain);
+    }
+    if (message.rules !== undefined) {
+      TxCheckRules.encode(message.rules, writer.uint32(18).fork()).join();
+    }
+    if (message.blockHeight !== 0n) {
+      if (BigInt.asUintN(64, message.blockHeight) !== message.blockHeight) {
+        throw new globalThis.Error("value provided for field message.blockHeight of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.blockHeight);
+    }
+    if (message.firstIndex !== 0) {
+      writer.uint32(32).uint32(message.firstIndex);
+    }
+    if (message.count !== 0) {
+      writer.uint32(40).uint32(message.count);
+    }
+    if (message.txs.length !== 0) {
+      writer.uint32(50).bytes(message.txs);
+    }
+    if (message.federationProgram !== undefined) {
+      writer.uint32(58).bytes(message.federationProgram);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckTxSliceRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckTxSliceRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.chain = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.rules = TxCheckRules.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.blockHeight = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.firstIndex = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.count = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.txs = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.federationProgram = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckTxSliceRequest {
+    return {
+      chain: isSet(object.chain) ? txChainKindFromJSON(object.chain) : 0,
+      rules: isSet(object.rules) ? TxCheckRules.fromJSON(object.rules) : undefined,
+      blockHeight: isSet(object.blockHeight)
+        ? BigInt(object.blockHeight)
+        : isSet(object.block_height)
+        ? BigInt(object.block_height)
+        : 0n,
+      firstIndex: isSet(object.firstIndex)
+        ? globalThis.Number(object.firstIndex)
+        : isSet(object.first_index)
+        ? globalThis.Number(object.first_index)
+        : 0,
+      count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+      txs: isSet(object.txs) ? Buffer.from(bytesFromBase64(object.txs)) : Buffer.alloc(0),
+      federationProgram: isSet(object.federationProgram)
+        ? Buffer.from(bytesFromBase64(object.federationProgram))
+        : isSet(object.federation_program)
+        ? Buffer.from(bytesFromBase64(object.federation_program))
+        : undefined,
+    };
+  },
+
+  toJSON(message: CheckTxSliceRequest): unknown {
+    const obj: any = {};
+    if (message.chain !== 0) {
+      obj.chain = txChainKindToJSON(message.chain);
+    }
+    if (message.rules !== undefined) {
+      obj.rules = TxCheckRules.toJSON(message.rules);
+    }
+    if (message.blockHeight !== 0n) {
+      obj.blockHeight = message.blockHeight.toString();
+    }
+    if (message.firstIndex !== 0) {
+      obj.firstIndex = Math.round(message.firstIndex);
+    }
+    if (message.count !== 0) {
+      obj.count = Math.round(message.count);
+    }
+    if (message.txs.length !== 0) {
+      obj.txs = base64FromBytes(message.txs);
+    }
+    if (message.federationProgram !== undefined) {
+      obj.federationProgram = base64FromBytes(message.federationProgram);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CheckTxSliceRequest>): CheckTxSliceRequest {
+    return CheckTxSliceRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CheckTxSliceRequest>): CheckTxSliceRequest {
+    const message = createBaseCheckTxSliceRequest();
+    message.chain = object.chain ?? 0;
+    message.rules = (object.rules !== undefined && object.rules !== null)
+      ? TxCheckRules.fromPartial(object.rules)
+      : undefined;
+    message.blockHeight = (object.blockHeight !== undefined && object.blockHeight !== null)
+      ? BigInt(object.blockHeight)
+      : 0n;
+    message.firstIndex = object.firstIndex ?? 0;
+    message.count = object.count ?? 0;
+    message.txs = object.txs ?? Buffer.alloc(0);
+    message.federationProgram = object.federationProgram ?? undefined;
+    return message;
+  },
+};
+
+function createBaseTxCheckRules(): TxCheckRules {
+  return {
+    maxBlockGas: 0n,
+    maxTxGas: 0n,
+    defaultGasCredit: 0n,
+    vmGasRate: 0n,
+    storageGasRate: 0n,
+    creditAddsToGasLeft: false,
+    gasWithoutNativeAsset: false,
+    standardNativePrograms: false,
+    sideChainVm: false,
+    coinbaseArbitrarySizeLimit: 0,
+    minVoteOutputAmount: undefined,
+  };
+}
+
+export const TxCheckRules: MessageFns<TxCheckRules> = {
+  encode(message: TxCheckRules, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.maxBlockGas !== 0n) {
+      if (BigInt.asUintN(64, message.maxBlockGas) !== message.maxBlockGas) {
+        throw new globalThis.Error("value provided for field message.maxBlockGas of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.maxBlockGas);
+    }
+    if (message.maxTxGas !== 0n) {
+      if (BigInt.asUintN(64, message.maxTxGas) !== message.maxTxGas) {
+        throw new globalThis.Error("value provided for field message.maxTxGas of type uint64 too large");
+      }
+      writer.uint32(16).uint64(message.maxTxGas);
+    }
+    if (message.defaultGasCredit !== 0n) {
+      if (BigInt.asUintN(64, message.defaultGasCredit) !== message.defaultGasCredit) {
+        throw new globalThis.Error("value provided for field message.defaultGasCredit of type uint64 too large");
+      }
+      writer.uint32(24).uint64(message.defaultGasCredit);
+    }
+    if (message.vmGasRate !== 0n) {
+      if (BigInt.asUintN(64, message.vmGasRate) !== message.vmGasRate) {
+        throw new globalThis.Error("value provided for field message.vmGasRate of type uint64 too large");
+      }
+      writer.uint32(32).uint64(message.vmGasRate);
+    }
+    if (message.storageGasRate !== 0n) {
+      if (BigInt.asUintN(64, message.storageGasRate) !== message.storageGasRate) {
+        throw new globalThis.Error("value provided for field message.storageGasRate of type uint64 too large");
+      }
+      writer.uint32(40).uint64(message.storageGasRate);
+    }
+    if (message.creditAddsToGasLeft !== false) {
+      writer.uint32(48).bool(message.creditAddsToGasLeft);
+    }
+    if (message.gasWithoutNativeAsset !== false) {
+      writer.uint32(56).bool(message.gasWithoutNativeAsset);
+    }
+    if (message.standardNativePrograms !== false) {
+      writer.uint32(64).bool(message.standardNativePrograms);
+    }
+    if (message.sideChainVm !== false) {
+      writer.uint32(72).bool(message.sideChainVm);
+    }
+    if (message.coinbaseArbitrarySizeLimit !== 0) {
+      writer.uint32(80).uint32(message.coinbaseArbitrarySizeLimit);
+    }
+    if (message.minVoteOutputAmount !== undefined) {
+      if (BigInt.asUintN(64, message.minVoteOutputAmount) !== message.minVoteOutputAmount) {
+        throw new globalThis.Error("value provided for field message.minVoteOutputAmount of type uint64 too large");
+      }
+      writer.uint32(88).uint64(message.minVoteOutputAmount);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TxCheckRules {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTxCheckRules();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.maxBlockGas = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.maxTxGas = reader.uint64() as bigint;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.defaultGasCredit = reader.uint64() as bigint;
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.vmGasRate = reader.uint64() as bigint;
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.storageGasRate = reader.uint64() as bigint;
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.creditAddsToGasLeft = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.gasWithoutNativeAsset = reader.bool();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.standardNativePrograms = reader.bool();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.sideChainVm = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.coinbaseArbitrarySizeLimit = reader.uint32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.minVoteOutputAmount = reader.uint64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TxCheckRules {
+    return {
+      maxBlockGas: isSet(object.maxBlockGas)
+        ? BigInt(object.maxBlockGas)
+        : isSet(object.max_block_gas)
+        ? BigInt(object.max_block_gas)
+        : 0n,
+      maxTxGas: isSet(object.maxTxGas)
+        ? BigInt(object.maxTxGas)
+        : isSet(object.max_tx_gas)
+        ? BigInt(object.max_tx_gas)
+        : 0n,
+      defaultGasCredit: isSet(object.defaultGasCredit)
+        ? BigInt(object.defaultGasCredit)
+        : isSet(object.default_gas_credit)
+        ? BigInt(object.default_gas_credit)
+        : 0n,
+      vmGasRate: isSet(object.vmGasRate)
+        ? BigInt(object.vmGasRate)
+        : isSet(object.vm_gas_rate)
+        ? BigInt(object.vm_gas_rate)
+        : 0n,
+      storageGasRate: isSet(object.storageGasRate)
+        ? BigInt(object.storageGasRate)
+        : isSet(object.storage_gas_rate)
+        ? BigInt(object.storage_gas_rate)
+        : 0n,
+      creditAddsToGasLeft: isSet(object.creditAddsToGasLeft)
+        ? globalThis.Boolean(object.creditAddsToGasLeft)
+        : isSet(object.credit_adds_to_gas_left)
+        ? globalThis.Boolean(object.credit_adds_to_gas_left)
+        : false,
+      gasWithoutNativeAsset: isSet(object.gasWithoutNativeAsset)
+        ? globalThis.Boolean(object.gasWithoutNativeAsset)
+        : isSet(object.gas_without_native_asset)
+        ? globalThis.Boolean(object.gas_without_native_asset)
+        : false,
+      standardNativePrograms: isSet(object.standardNativePrograms)
+        ? globalThis.Boolean(object.standardNativePrograms)
+        : isSet(object.standard_native_programs)
+        ? globalThis.Boolean(object.standard_native_programs)
+        : false,
+      sideChainVm: isSet(object.sideChainVm)
+        ? globalThis.Boolean(object.sideChainVm)
+        : isSet(object.side_chain_vm)
+        ? globalThis.Boolean(object.side_chain_vm)
+        : false,
+      coinbaseArbitrarySizeLimit: isSet(object.coinbaseArbitrarySizeLimit)
+        ? globalThis.Number(object.coinbaseArbitrarySizeLimit)
+        : isSet(object.coinbase_arbitrary_size_limit)
+        ? globalThis.Number(object.coinbase_arbitrary_size_limit)
+        : 0,
+      minVoteOutputAmount: isSet(object.minVoteOutputAmount)
+        ? BigInt(object.minVoteOutputAmount)
+        : isSet(object.min_vote_output_amount)
+        ? BigInt(object.min_vote_output_amount)
+        : undefined,
+    };
+  },
+
+  toJSON(message: TxCheckRules): unknown {
+    const obj: any = {};
+    if (message.maxBlockGas !== 0n) {
+      obj.maxBlockGas = message.maxBlockGas.toString();
+    }
+    if (message.maxTxGas !== 0n) {
+      obj.maxTxGas = message.maxTxGas.toString();
+    }
+    if (message.defaultGasCredit !== 0n) {
+      obj.defaultGasCredit = message.defaultGasCredit.toString();
+    }
+    if (message.vmGasRate !== 0n) {
+      obj.vmGasRate = message.vmGasRate.toString();
+    }
+    if (message.storageGasRate !== 0n) {
+      obj.storageGasRate = message.storageGasRate.toString();
+    }
+    if (message.creditAddsToGasLeft !== false) {
+      obj.creditAddsToGasLeft = message.creditAddsToGasLeft;
+    }
+    if (message.gasWithoutNativeAsset !== false) {
+      obj.gasWithoutNativeAsset = message.gasWithoutNativeAsset;
+    }
+    if (message.standardNativePrograms !== false) {
+      obj.standardNativePrograms = message.standardNativePrograms;
+    }
+    if (message.sideChainVm !== false) {
+      obj.sideChainVm = message.sideChainVm;
+    }
+    if (message.coinbaseArbitrarySizeLimit !== 0) {
+      obj.coinbaseArbitrarySizeLimit = Math.round(message.coinbaseArbitrarySizeLimit);
+    }
+    if (message.minVoteOutputAmount !== undefined) {
+      obj.minVoteOutputAmount = message.minVoteOutputAmount.toString();
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TxCheckRules>): TxCheckRules {
+    return TxCheckRules.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TxCheckRules>): TxCheckRules {
+    const message = createBaseTxCheckRules();
+    message.maxBlockGas = (object.maxBlockGas !== undefined && object.maxBlockGas !== null)
+      ? BigInt(object.maxBlockGas)
+      : 0n;
+    message.maxTxGas = (object.maxTxGas !== undefined && object.maxTxGas !== null) ? BigInt(object.maxTxGas) : 0n;
+    message.defaultGasCredit = (object.defaultGasCredit !== undefined && object.defaultGasCredit !== null)
+      ? BigInt(object.defaultGasCredit)
+      : 0n;
+    message.vmGasRate = (object.vmGasRate !== undefined && object.vmGasRate !== null) ? BigInt(object.vmGasRate) : 0n;
+    message.storageGasRate = (object.storageGasRate !== undefined && object.storageGasRate !== null)
+      ? BigInt(object.storageGasRate)
+      : 0n;
+    message.creditAddsToGasLeft = object.creditAddsToGasLeft ?? false;
+    message.gasWithoutNativeAsset = object.gasWithoutNativeAsset ?? false;
+    message.standardNativePrograms = object.standardNativePrograms ?? false;
+    message.sideChainVm = object.sideChainVm ?? false;
+    message.coinbaseArbitrarySizeLimit = object.coinbaseArbitrarySizeLimit ?? 0;
+    message.minVoteOutputAmount = (object.minVoteOutputAmount !== undefined && object.minVoteOutputAmount !== null)
+      ? BigInt(object.minVoteOutputAmount)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseCheckTxSliceResponse(): CheckTxSliceResponse {
+  return { packedChecks: Buffer.alloc(0), failure: undefined };
+}
+
+export const CheckTxSliceResponse: MessageFns<CheckTxSliceResponse> = {
+  encode(message: CheckTxSliceResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.packedChecks.length !== 0) {
+      writer.uint32(10).bytes(message.packedChecks);
+    }
+    if (message.failure !== undefined) {
+      TxCheckFailure.encode(message.failure, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CheckTxSliceResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCheckTxSliceResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.packedChecks = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.failure = TxCheckFailure.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CheckTxSliceResponse {
+    return {
+      packedChecks: isSet(object.packedChecks)
+        ? Buffer.from(bytesFromBase64(object.packedChecks))
+        : isSet(object.packed_checks)
+        ? Buffer.from(bytesFromBase64(object.packed_checks))
+        : Buffer.alloc(0),
+      failure: isSet(object.failure) ? TxCheckFailure.fromJSON(object.failure) : undefined,
+    };
+  },
+
+  toJSON(message: CheckTxSliceResponse): unknown {
+    const obj: any = {};
+    if (message.packedChecks.length !== 0) {
+      obj.packedChecks = base64FromBytes(message.packedChecks);
+    }
+    if (message.failure !== undefined) {
+      obj.failure = TxCheckFailure.toJSON(message.failure);
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<CheckTxSliceResponse>): CheckTxSliceResponse {
+    return CheckTxSliceResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<CheckTxSliceResponse>): CheckTxSliceResponse {
+    const message = createBaseCheckTxSliceResponse();
+    message.packedChecks = object.packedChecks ?? Buffer.alloc(0);
+    message.failure = (object.failure !== undefined && object.failure !== null)
+      ? TxCheckFailure.fromPartial(object.failure)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTxCheckFailure(): TxCheckFailure {
+  return { code: "", message: "", detailJson: "" };
+}
+
+export const TxCheckFailure: MessageFns<TxCheckFailure> = {
+  encode(message: TxCheckFailure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.code !== "") {
+      writer.uint32(10).string(message.code);
+    }
+    if (message.message !== "") {
+      writer.uint32(18).string(message.message);
+    }
+    if (message.detailJson !== "") {
+      writer.uint32(26).string(message.detailJson);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TxCheckFailure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTxCheckFailure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.code = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.detailJson = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TxCheckFailure {
+    return {
+      code: isSet(object.code) ? globalThis.String(object.code) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      detailJson: isSet(object.detailJson)
+        ? globalThis.String(object.detailJson)
+        : isSet(object.detail_json)
+        ? globalThis.String(object.detail_json)
+        : "",
+    };
+  },
+
+  toJSON(message: TxCheckFailure): unknown {
+    const obj: any = {};
+    if (message.code !== "") {
+      obj.code = message.code;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.detailJson !== "") {
+      obj.detailJson = message.detailJson;
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<TxCheckFailure>): TxCheckFailure {
+    return TxCheckFailure.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TxCheckFailure>): TxCheckFailure {
+    const message = createBaseTxCheckFailure();
+    message.code = object.code ?? "";
+    message.message = object.message ?? "";
+    message.detailJson = object.detailJson ?? "";
     return message;
   },
 };

@@ -65,7 +65,14 @@ export interface ReapTxsResponse {
   totalFee: bigint;
   totalGas: bigint;
   /** The tip the pool was checked against. */
-  tip?: BlockRef | undefined;
+  tip?:
+    | BlockRef
+    | undefined;
+  /**
+   * txs[i]'s id, as the pool computed it at admission (same order and count as txs), so that a block
+   * maker need not map every transaction again for the block's merkle root. Empty from an older pool.
+   */
+  txIds: Buffer[];
 }
 
 export interface GetPoolInfoRequest {
@@ -631,7 +638,7 @@ export const ReapTxsRequest: MessageFns<ReapTxsRequest> = {
 };
 
 function createBaseReapTxsResponse(): ReapTxsResponse {
-  return { txs: [], totalFee: 0n, totalGas: 0n, tip: undefined };
+  return { txs: [], totalFee: 0n, totalGas: 0n, tip: undefined, txIds: [] };
 }
 
 export const ReapTxsResponse: MessageFns<ReapTxsResponse> = {
@@ -653,6 +660,9 @@ export const ReapTxsResponse: MessageFns<ReapTxsResponse> = {
     }
     if (message.tip !== undefined) {
       BlockRef.encode(message.tip, writer.uint32(34).fork()).join();
+    }
+    for (const v of message.txIds) {
+      writer.uint32(42).bytes(v!);
     }
     return writer;
   },
@@ -702,6 +712,14 @@ export const ReapTxsResponse: MessageFns<ReapTxsResponse> = {
             message.tip = BlockRef.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.txIds.push(Buffer.from(reader.bytes()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -728,6 +746,11 @@ export const ReapTxsResponse: MessageFns<ReapTxsResponse> = {
         ? BigInt(object.total_gas)
         : 0n,
       tip: isSet(object.tip) ? BlockRef.fromJSON(object.tip) : undefined,
+      txIds: globalThis.Array.isArray(object?.txIds)
+        ? object.txIds.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.tx_ids)
+        ? object.tx_ids.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
     };
   },
 
@@ -745,6 +768,9 @@ export const ReapTxsResponse: MessageFns<ReapTxsResponse> = {
     if (message.tip !== undefined) {
       obj.tip = BlockRef.toJSON(message.tip);
     }
+    if (message.txIds?.length) {
+      obj.txIds = message.txIds.map((e) => base64FromBytes(e));
+    }
     return obj;
   },
 
@@ -757,6 +783,7 @@ export const ReapTxsResponse: MessageFns<ReapTxsResponse> = {
     message.totalFee = (object.totalFee !== undefined && object.totalFee !== null) ? BigInt(object.totalFee) : 0n;
     message.totalGas = (object.totalGas !== undefined && object.totalGas !== null) ? BigInt(object.totalGas) : 0n;
     message.tip = (object.tip !== undefined && object.tip !== null) ? BlockRef.fromPartial(object.tip) : undefined;
+    message.txIds = object.txIds?.map((e) => e) || [];
     return message;
   },
 };
