@@ -1,24 +1,26 @@
 // Catch-up of a side chain, in process on LMDB + a real redis-server: the same 2,000 side-devnet
 // blocks (producer-signed, 4 federation peg-ins each) connected block by block (one commit and one
 // signature batch per block, as windowSize=1 does) and by PSWV windows of 128 (stage 1 of a window
-// at once, stage 2 in order, one commit per window). Run: node services/validator/bench/catchup.bench.ts
+// at once, stage 2 in order, one commit per window), and by windows with blocks of 256+ transactions
+// checked on a tx check pool (BENCH_PEG_INS=300 BENCH_BLOCKS=200 for such blocks).
+// Run: node services/validator/bench/catchup.bench.ts
 import { availableParallelism } from 'node:os';
 import {
   createDevnetPegIn,
   createSignatureVerifierPool,
+  createTxCheckPool,
   devnetControlProgram,
-  devnetFederationProgram,
   devnetXPrv,
   encodeSideBlock,
   sha3,
+  type TxCheckPool,
   xprvToXPub,
 } from '@bystack/protocol';
-import { createLmdbStore, createLogger, createRedisHotTier, createTieredStore } from '@bystack/runtime';
 import { ratio, report, startRedis } from '@bystack/testing';
 import { Redis } from 'ioredis';
-import { SideChain } from '../src/side-chain.ts';
+import type { SideChain } from '../src/side-chain.ts';
 import { tempDir } from '../test/devnet.ts';
-import { SideBlockMaker } from '../test/side-blocks.ts';
+import { openSideDevnetChain, SideBlockMaker } from '../test/side-blocks.ts';
 
 const BLOCKS = Number(process.env.BENCH_BLOCKS ?? 2000);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 128);
@@ -29,25 +31,11 @@ const redis = new Redis(redisServer.url);
 const dir = tempDir('catchup');
 const pool = createSignatureVerifierPool({ workers: availableParallelism() });
 const maker = new SideBlockMaker();
-const log = createLogger({ service: 'bench', level: 'silent' });
 
 let chains = 0;
-async function freshChain(): Promise<SideChain> {
+function freshChain(txChecks?: TxCheckPool): Promise<SideChain> {
   const prefix = `c${chains++}`;
-  const durable = await createLmdbStore({ path: `${dir.path}/${prefix}` });
-  const chain = new SideChain({
-    chainId: maker.params.chainId,
-    params: maker.params,
-    genesis: maker.genesis,
-    federationProgram: devnetFederationProgram(),
-    store: createTieredStore({ durable, hot: createRedisHotTier({ redis, prefix }) }),
-    verifier: pool,
-    maxOrphans: 16,
-    dataDir: `${dir.path}/${prefix}`,
-    log,
-  });
-  await chain.open();
-  return chain;
+  return openSideDevnetChain(maker, { dir: `${dir.path}/${prefix}`, redis, prefix, verifier: pool, txChecks });
 }
 
 let t = performance.now();
@@ -71,14 +59,22 @@ t = performance.now();
 for (const b of blocks) await oneByOne.submit(b, 'sync');
 const oneByOneMs = performance.now() - t;
 
-const windowed = await freshChain();
-t = performance.now();
-for (let at = 0; at < blocks.length; at += WINDOW) {
-  const outcome = await windowed.submitWindow(blocks.slice(at, at + WINDOW), 'sync');
-  if (outcome.rejection) throw outcome.rejection;
+async function byWindows(chain: SideChain): Promise<number> {
+  const t0 = performance.now();
+  for (let at = 0; at < blocks.length; at += WINDOW) {
+    const outcome = await chain.submitWindow(blocks.slice(at, at + WINDOW), 'sync');
+    if (outcome.rejection) throw outcome.rejection;
+  }
+  const ms = performance.now() - t0;
+  if (chain.tip.key !== oneByOne.tip.key || chain.tip.height !== BLOCKS) throw new Error('the chains differ');
+  return ms;
 }
-const windowMs = performance.now() - t;
-if (windowed.tip.key !== oneByOne.tip.key || windowed.tip.height !== BLOCKS) throw new Error('the chains differ');
+const windowed = await freshChain();
+const windowMs = await byWindows(windowed);
+// Blocks of 256+ transactions also get their transaction checks from a tx check pool (worker threads).
+const txChecks = createTxCheckPool({ workers: availableParallelism() });
+const pooledWindows = await freshChain(txChecks);
+const pooledMs = await byWindows(pooledWindows);
 
 report('catch-up block by block', (BLOCKS * 1000) / oneByOneMs, 'blocks/s', `${oneByOneMs.toFixed(0)} ms`);
 report(
@@ -87,9 +83,17 @@ report(
   'blocks/s',
   `${windowMs.toFixed(0)} ms, ${ratio(oneByOneMs, windowMs)} faster`,
 );
+report(
+  `catch-up by PSWV windows of ${WINDOW}, tx checks on a pool of ${availableParallelism()}`,
+  (BLOCKS * 1000) / pooledMs,
+  'blocks/s',
+  `${pooledMs.toFixed(0)} ms, ${ratio(windowMs, pooledMs)} of windows with the checks on the pipeline thread${PEG_INS < 256 ? ' (blocks under 256 txs: the pool is not used)' : ''}`,
+);
 
 await oneByOne.close();
 await windowed.close();
+await pooledWindows.close();
+await txChecks.close();
 await pool.close();
 redis.disconnect();
 await redisServer.stop();

@@ -1,24 +1,31 @@
 // PSWV stage 1 across replicas: does adding a validator replica add throughput? On one 2-core
 // machine a replica is only more CPU if the validator does not already use it, so the validator
 // (this process, its verifier pool of one thread) is pinned to core 0 with taskset and the replica
-// process to core 1, as if it ran on a second machine. Measured: a window's worth of signature
-// sets verified by the validator alone, then spread over the validator and one replica
-// (createSpreadingSignatureVerifier, batches over NATS). Needs `taskset` (util-linux).
+// process to core 1, as if it ran on a second machine. Measured, each alone then spread over the
+// validator and one replica: a window's worth of signature sets (createSpreadingSignatureVerifier,
+// batches over NATS), and a big block's transaction checks (createSpreadingTxChecker, slices over
+// NATS; the validator's TxCheckPool has one thread). Needs `taskset` (util-linux).
 // Run: node services/validator/bench/replica.bench.ts
-import { spawn, spawnSync } from 'node:child_process';
-import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import {
+  type BlockTxsJob,
   createSignatureVerifierPool,
   createSpreadingSignatureVerifier,
+  createSpreadingTxChecker,
+  createTxCheckPool,
+  decodeBlock,
   type Ed25519SignatureSet,
   ed25519PublicKeyFromSeed,
   ed25519Sign,
+  mainTxRules,
   type SignatureVerifier,
-  sideDevnetParams,
+  type TxCheckPool,
 } from '@bystack/protocol';
 import { createNatsBus } from '@bystack/runtime';
 import { measure, ratio, report, startNats } from '@bystack/testing';
-import { createReplicaVerifier } from '../src/replica.ts';
+import { createReplicaTxChecker, createReplicaVerifier } from '../src/replica.ts';
+import { btm, FEE, fromGenesis, fundingBlocks, mine, mineChain, params, testKey, transfer } from '../test/devnet.ts';
+import { startReplica } from '../test/replica-process.ts';
 
 if (process.env.BENCH_PINNED !== '1') {
   // Re-run this file pinned to core 0 (threads inherit the affinity of the process that makes them).
@@ -30,7 +37,8 @@ if (process.env.BENCH_PINNED !== '1') {
 }
 
 const SETS = 20_000;
-const REPLICA = path.resolve(import.meta.dirname, '../src/replica-main.ts');
+const TXS = 4_000;
+const chainId = params.chainId;
 
 const sets: Ed25519SignatureSet[] = Array.from({ length: SETS }, (_, i) => {
   const seed = new Uint8Array(32);
@@ -38,6 +46,22 @@ const sets: Ed25519SignatureSet[] = Array.from({ length: SETS }, (_, i) => {
   const message = new TextEncoder().encode(`window tx ${i}`);
   return { publicKey: ed25519PublicKeyFromSeed(seed), message, signature: ed25519Sign(seed, message) };
 });
+
+// One block of TXS one-input transfers (no proof of work: only its transactions are checked).
+const payers = [testKey('bench-a'), testKey('bench-b')];
+const recipient = testKey('bench-recipient');
+const funding = fundingBlocks(mineChain(fromGenesis(), 3, { skipPow: true }).at(-1)!, payers, TXS, 1_000_000_000n);
+const big = mine(funding.blocks.at(-1)!, {
+  txs: funding.coins.map((c) => transfer([c], [btm(c.amount - FEE, recipient.program)])),
+  skipPow: true,
+});
+const blockJob: BlockTxsJob = {
+  chain: 'main',
+  rules: mainTxRules(params),
+  blockHeight: big.block.header.height,
+  blockBytes: big.bytes,
+  txSizes: decodeBlock(big.bytes).transactions.map((tx) => tx.serializedSize!),
+};
 
 const nats = await startNats();
 const bus = await createNatsBus({ servers: nats.url, name: 'replica-bench' });
@@ -56,36 +80,38 @@ async function rate(what: string, verifier: SignatureVerifier): Promise<number> 
   return m.opsPerSec * SETS;
 }
 
-const alone = await rate('validator alone', pool);
+const txPool = createTxCheckPool({ workers: 1 });
 
-const replica = spawn('taskset', ['-c', '1', process.execPath, REPLICA], {
-  env: {
-    ...process.env,
-    OTEL_SDK_DISABLED: 'true',
-    BYSTACK_NODE_ID: 'bench-replica',
-    BYSTACK_CHAIN: 'side-devnet',
-    BYSTACK_NATS_URL: nats.url,
-    BYSTACK_METRICS_HOST: '127.0.0.1',
-    BYSTACK_METRICS_PORT: '0',
-    BYSTACK_VERIFIER_THREADS: '1',
-    BYSTACK_LOG_LEVEL: 'info',
-  },
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-await new Promise<void>((resolve, reject) => {
-  let out = '';
-  replica.stdout!.on('data', (c: Buffer) => {
-    out += c.toString();
-    if (out.includes('"msg":"replica ready"')) resolve();
-  });
-  replica.once('exit', (code) => reject(new Error(`replica exited (${code})`)));
-});
+/** Transactions checked per second, a whole block per round. */
+async function txRate(what: string, checker: TxCheckPool): Promise<number> {
+  const m = await measure(
+    what,
+    async () => {
+      const checks = await checker.checkBlockTxs(blockJob);
+      if (checks.failure || checks.results.length !== TXS + 1) throw new Error(`bad checks: ${checks.failure}`);
+    },
+    3000,
+  );
+  return m.opsPerSec * (TXS + 1);
+}
+
+const alone = await rate('validator alone', pool);
+const txAlone = await txRate('tx checks, validator alone', txPool);
+
+const replica = await startReplica({ natsUrl: nats.url, name: 'bench-replica', chain: 'main-devnet', cores: '1' });
 const spreading = createSpreadingSignatureVerifier([
   { verifier: pool, concurrency: 1 },
-  { verifier: createReplicaVerifier(bus, sideDevnetParams.chainId, 5000), concurrency: 2 },
+  { verifier: createReplicaVerifier(bus, chainId, 5000), concurrency: 2 },
 ]);
 const withReplica = await rate('validator + 1 replica', spreading);
 const { verified } = spreading.stats();
+const spreadingTxs = createSpreadingTxChecker([
+  // Two slices per local thread, two at the replica: each side has one queued while one runs.
+  { checker: txPool, concurrency: 2 },
+  { checker: createReplicaTxChecker(bus, chainId, 5000), concurrency: 2 },
+]);
+const txWithReplica = await txRate('tx checks, validator + 1 replica', spreadingTxs);
+const txDone = spreadingTxs.stats().done;
 
 report('stage-1 signature checks, validator alone (1 core)', alone, 'verify/s');
 report(
@@ -95,7 +121,16 @@ report(
   `${ratio(withReplica, alone)} of alone; the replica took ${((100 * verified[1]!) / (verified[0]! + verified[1]!)).toFixed(0)}% of the sets`,
 );
 
+report('stage-1 tx checks, validator alone (1 core)', txAlone, 'tx/s');
+report(
+  'stage-1 tx checks, validator + 1 replica (1 core each)',
+  txWithReplica,
+  'tx/s',
+  `${ratio(txWithReplica, txAlone)} of alone; the replica took ${((100 * txDone[1]!) / (txDone[0]! + txDone[1]!)).toFixed(0)}% of the txs`,
+);
+
 replica.kill('SIGTERM');
+await txPool.close();
 await pool.close();
 await bus.close();
 await nats.stop();

@@ -14,6 +14,7 @@ import {
   encodeBlock,
   encodeBlockHeader,
   type MainChainParams,
+  mainTxRules,
   nextBits,
   retargetCompareHeight,
   type SignatureVerifier,
@@ -72,6 +73,10 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
     await this.pow.close();
   }
 
+  protected override txCheckJob(block: Block) {
+    return { chain: 'main' as const, rules: mainTxRules(this.params), blockHeight: block.header.height };
+  }
+
   protected weightOf(header: BlockHeader): bigint {
     return workFromBits(header.bits);
   }
@@ -86,16 +91,16 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
 
   /**
    * Stage 1: header rules (cheap), the proof of work under the height's seed started on its thread,
-   * every transaction's stateless checks on this one, then the signature batch handed to the
-   * verifier pool. Throws the first failure of the synchronous part; the returned promise holds the
-   * verdicts of the proof of work and the signatures.
+   * every transaction's stateless checks (on the tx check pool's threads for a big block, else on
+   * this one), then the signature batch handed to the verifier pool. Throws the first failure;
+   * `signatures` holds the verdicts of the proof of work and the signatures.
    */
-  private validateStateless(
+  private async validateStateless(
     block: Block,
     id: Uint8Array,
     parent: IndexNode<BlockHeader>,
     verifier: SignatureVerifier,
-  ): { entries: readonly TxEntries[]; signatures: Promise<void> } {
+  ): Promise<{ entries: readonly TxEntries[]; signatures: Promise<void> }> {
     const { header } = block;
     const { params } = this;
     const height = parent.height + 1;
@@ -136,6 +141,7 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
       expectedBits,
       now,
       pow: { hash: ZERO_HASH },
+      txChecks: await this.pooledTxChecks(block),
     });
     const signatures = verifySignatureSets(verifier, result.signatureSets);
     const verdicts = Promise.all([proofOfWork, signatures]).then(() => {});

@@ -48,6 +48,12 @@ export const validatorConfigSchema = defineConfigSchema({
     max: 64,
     doc: 'Signature verifier worker threads (0: one per core)',
   }),
+  txCheckThreads: setting.int({
+    default: 0,
+    min: 0,
+    max: 64,
+    doc: "PSWV stage 1: worker threads checking big blocks' transactions (0: none, the pipeline's thread does; see stage1-tx-checks.ts)",
+  }),
   signatureCacheSeconds: setting.int({
     default: 600,
     min: 0,

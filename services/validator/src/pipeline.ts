@@ -17,14 +17,20 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
+  type BlockTxsJob,
+  bodyOf,
   createBatchingSignatureVerifier,
   createUtxoOverlay,
+  headerBefore,
   type SignatureVerifier,
+  type TxCheckPool,
+  type TxChecks,
   type TxEntries,
   type UtxoChange,
   type UtxoChanges,
   type UtxoEntry,
   type UtxoView,
+  withHeader,
 } from '@bystack/protocol';
 import { type BlockCommit, type Logger, type TieredStore, utxoEntryOf, utxoRecordOf } from '@bystack/runtime';
 import { BlockIndex, type IndexHeader, type IndexNode } from './block-index.ts';
@@ -87,7 +93,12 @@ export type PipelineOptions = {
   readonly onProcessed?: (source: BlockSource, outcome: string) => void;
   /** The main chain changed (called inside the pipeline, before the next block is taken). */
   readonly onChange?: (change: ChainChange) => Promise<void>;
+  /** Stage 1's transaction checks of big blocks on worker threads (and replicas); else on this thread. */
+  readonly txChecks?: TxCheckPool | undefined;
 };
+
+/** Fewer transactions than this are checked on this thread: the messages would cost more than the checks. */
+const POOL_MIN_TXS = 256;
 
 /** A chain's wire format: blocks and headers, ids, transaction entries. */
 export interface BlockCodec<H extends IndexHeader, B extends PipelineBlock<H>> {
@@ -105,6 +116,38 @@ export type PipelineBlock<H extends IndexHeader> = { readonly header: H; readonl
 /** A decoded block with its entries, kept for a while after stage 1 so connecting it costs no re-decode. */
 export type Decoded<B> = { readonly block: B; readonly bytes: Uint8Array; readonly entries: readonly TxEntries[] };
 
+/**
+ * What a checkOnly submission established, kept for the signed submission of the same block (the
+ * same id) that follows: stage 1's transaction checks (they depend on the block and its parent only;
+ * the clock's rule only gets looser with time), and stage 2's changes while the tip is the one they
+ * were read from. What the id does not cover (a side block's witness) is checked again.
+ */
+type Checked<H extends IndexHeader, B> = {
+  readonly parent: IndexNode<H>;
+  readonly block: B;
+  /** The block's transactions' bytes (a submission with the same ones shares `block`'s transactions). */
+  readonly body: Uint8Array;
+  readonly entries: readonly TxEntries[];
+  /** Stage 2 against the tip `tip` at pipeline version `version` (when the parent was the tip). */
+  readonly stage2?: { readonly tip: IndexNode<H>; readonly version: number; readonly changes: UtxoChanges };
+};
+
+/** How often the pipeline did (or skipped) its costly steps, since it was built. */
+export type PipelineStats = {
+  /** Blocks decoded whole (others shared the transactions of a block decoded before). */
+  bodyDecodes: number;
+  /** Stage 1 runs with the transaction checks. */
+  stage1Runs: number;
+  /** Stage 1 of a checked block's submission: the transaction checks taken from its check. */
+  stage1Reused: number;
+  /** Stage 2 runs (UTXO reads and checks). */
+  stage2Runs: number;
+  /** Stage 2 of a checked block's submission, taken from its check (the tip had not moved). */
+  stage2Reused: number;
+  /** Stage 1 runs whose transaction checks ran on the tx check pool (worker threads, replicas). */
+  txChecksPooled: number;
+};
+
 /** What a window did: its blocks' results in order, and the rejection that stopped it, if one did. */
 export type WindowOutcome = { readonly results: readonly ProcessResult[]; readonly rejection?: Error };
 
@@ -120,6 +163,10 @@ export type Stage1<B> = {
 };
 
 const RECENT_DECODED = 64;
+/** Checked blocks kept for their signed submission (a producer checks one block per slot). */
+const CHECKED_REMEMBERED = 4;
+/** Recent blocks a submission's transactions are compared with before it is decoded whole. */
+const RECENT_BODIES = 4;
 const INVALID_REMEMBERED = 4096;
 const LOAD_CHUNK = 5000;
 /** PSWV: blocks whose signatures go to the verifier pool together. */
@@ -161,18 +208,39 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
   private readonly opts: PipelineOptions;
   private readonly invalid = new BoundedMap<string, Error>(INVALID_REMEMBERED);
   private readonly decoded = new BoundedMap<string, Decoded<B>>(RECENT_DECODED);
+  private readonly checked = new BoundedMap<string, Checked<H, B>>(CHECKED_REMEMBERED);
+  readonly stats: PipelineStats = {
+    bodyDecodes: 0,
+    stage1Runs: 0,
+    stage1Reused: 0,
+    stage2Runs: 0,
+    stage2Reused: 0,
+    txChecksPooled: 0,
+  };
   private readonly intentPath: string;
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly waiters = new Set<() => void>();
   /** The blocks of the window in progress (stage 1 of a block may read its unfiled ancestors). */
   private readonly windowBlocks = new Map<string, B>();
+  /** The bytes each decoded block came from. */
+  private readonly sourceBytes = new WeakMap<B, Uint8Array>();
+  /** Transaction checks started on the pool, by block (a window starts all of its blocks' at once). */
+  private readonly txChecksAhead = new WeakMap<B, Promise<TxChecks | undefined>>();
   /** Bumped by every main-chain change (WatchBlocks waits on it). */
   version = 0;
 
   constructor(opts: PipelineOptions, genesis: B, codec: BlockCodec<H, B>) {
     this.opts = opts;
-    this.codec = codec;
+    // Remember the bytes each block came from: the tx check pool's workers decode their slices of them.
+    this.codec = {
+      ...codec,
+      decode: (bytes) => {
+        const block = codec.decode(bytes);
+        this.sourceBytes.set(block, bytes);
+        return block;
+      },
+    };
     this.chainId = opts.chainId;
     this.genesis = genesis;
     this.store = opts.store;
@@ -193,6 +261,15 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     parent: IndexNode<H>,
     opts: Stage1Options,
   ): Stage1<B> | Promise<Stage1<B>>;
+  /**
+   * Stage 1 of a block whose transactions passed stage 1 on the same parent a moment ago (checkOnly):
+   * only what the header outside the block id can change (a side block's witness). `entries` are the
+   * checked ones. Throws its first failure, like stage1.
+   */
+  protected recheckStage1(_block: B, _id: Uint8Array, _parent: IndexNode<H>, entries: readonly TxEntries[]) {
+    return Promise.resolve<Stage1<B>>({ entries, signatures: Promise.resolve() });
+  }
+
   /** Stage 2: the block's changes to the UTXO set `view` (its parent's state). Reads only. */
   protected abstract connectChanges(view: UtxoView, block: B, entries: readonly TxEntries[]): UtxoChanges;
 
@@ -219,6 +296,40 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     const ids: Uint8Array[] = [];
     for (const e of entries) for (const id of e.spentOutputIds) if (id !== undefined) ids.push(id);
     return ids;
+  }
+
+  /** What the tx check pool needs to check `block`'s transactions (the chain's rules at its height). */
+  protected txCheckJob(_block: B): Omit<BlockTxsJob, 'blockBytes' | 'txSizes'> | undefined {
+    return undefined;
+  }
+
+  /**
+   * Stage 1's transaction checks of `block` from the tx check pool (started ahead by a window, or
+   * now), or undefined to run them on this thread (a small block, no pool, a block not decoded here,
+   * or a pool that failed).
+   */
+  protected async pooledTxChecks(block: B): Promise<TxChecks | undefined> {
+    const checks = await (this.txChecksAhead.get(block) ?? this.startTxChecks(block));
+    if (checks) this.stats.txChecksPooled++;
+    return checks;
+  }
+
+  private startTxChecks(block: B): Promise<TxChecks | undefined> {
+    const pool = this.opts.txChecks;
+    const bytes = this.sourceBytes.get(block);
+    const job = pool && bytes && block.transactions.length >= POOL_MIN_TXS ? this.txCheckJob(block) : undefined;
+    if (!pool || !bytes || !job) return Promise.resolve(undefined);
+    // Both chains' decoders record each transaction's size.
+    const txs = block.transactions as readonly { readonly serializedSize?: number | undefined }[];
+    const checks = pool
+      .checkBlockTxs({ ...job, blockBytes: bytes, txSizes: txs.map((tx) => tx.serializedSize ?? 0) })
+      .catch((err: unknown) => {
+        // Not a verdict (a worker died, the pool is closing): the checks run here instead.
+        this.log.warn('tx check pool failed; checking on the main thread', { err });
+        return undefined;
+      });
+    this.txChecksAhead.set(block, checks);
+    return checks;
   }
 
   // ---- the chain ------------------------------------------------------------------------------
@@ -338,6 +449,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
   async close(): Promise<void> {
     this.closed = true;
     await this.serial(async () => {});
+    this.log.info('pipeline work since start', { chain: this.chainId, ...this.stats });
     for (const wake of [...this.waiters]) wake();
   }
 
@@ -381,6 +493,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     const cached = this.decoded.get(node.key);
     if (cached) return cached;
     const bytes = await this.blockBytes(node);
+    this.stats.bodyDecodes++;
     const block = this.codec.decode(bytes);
     const d = { block, bytes, entries: this.codec.entries(block) };
     this.decoded.set(node.key, d);
@@ -392,15 +505,45 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
    * at once, and filed in the store when `persist`.
    */
   protected async replaceBody(node: IndexNode<H>, block: B, persist: boolean): Promise<void> {
-    const bytes = this.codec.encode(block);
-    const entries = this.decoded.get(node.key)?.entries ?? this.codec.entries(block);
+    const old = this.decoded.get(node.key);
+    // The same transactions (the header's witness grew): their bytes are kept, the header spliced in.
+    const bytes =
+      old !== undefined && old.block.transactions === block.transactions
+        ? withHeader(this.codec, block.header, bodyOf(this.codec, old.bytes, old.block.header))
+        : this.codec.encode(block);
+    const entries = old?.entries ?? this.codec.entries(block);
     if (persist) await this.store.durable.saveBlock(this.chainId, this.indexEntryOf(node), bytes);
     this.decoded.set(node.key, { block, bytes, entries });
   }
 
   // ---- the pipeline ---------------------------------------------------------------------------
 
+  /**
+   * The block in `bytes`. When its transactions are byte for byte those of a block checked or filed a
+   * moment ago (the signed submission of a checked block; the same block from the other producers),
+   * only its header is decoded and it shares that block's transactions.
+   */
+  private decodeBlock(bytes: Uint8Array): B {
+    for (const known of this.recentBodies()) {
+      const header = headerBefore(this.codec, bytes, known.body);
+      if (header !== undefined) return { ...known.block, header };
+    }
+    return this.decodeOrReject(bytes);
+  }
+
+  /**
+   * Blocks a submission most likely repeats, newest first: the checked ones, then the last few filed
+   * or read (the tip; a competing block at its height, which every producer submits too).
+   */
+  private *recentBodies(): Generator<{ readonly block: B; readonly body: Uint8Array }> {
+    yield* [...this.checked.values()].reverse();
+    for (const d of [...this.decoded.values()].slice(-RECENT_BODIES).reverse()) {
+      yield { block: d.block, body: bodyOf(this.codec, d.bytes, d.block.header) };
+    }
+  }
+
   private decodeOrReject(bytes: Uint8Array): B {
+    this.stats.bodyDecodes++;
     try {
       return this.codec.decode(bytes);
     } catch (err) {
@@ -410,7 +553,8 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
 
   /** checkOnly: stage 1, and stage 2 against the tip's state when the parent is the tip. */
   private async check(bytes: Uint8Array): Promise<ProcessResult> {
-    const block = this.decodeOrReject(bytes);
+    const started = performance.now();
+    const block = this.decodeBlock(bytes);
     const id = this.codec.blockId(block.header);
     const key = hex(id);
     const height = Number(block.header.height);
@@ -421,24 +565,29 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     const parent = this.index.get(hex(block.header.previousBlockId));
     if (!parent) return { disposition: BlockDisposition.Orphan, id, height };
     try {
-      const stage1 = await this.stage1(block, id, parent, { checkOnly: true });
+      const stage1 = await this.runStage1(block, id, parent, { checkOnly: true });
+      let stage2: Checked<H, B>['stage2'];
       try {
         if (parent === this.tip) {
-          const node = this.nodeOf(block, id, parent);
-          await this.prepare(node, { block, bytes, entries: stage1.entries });
+          stage2 = { tip: parent, version: this.version, changes: await this.stage2(block, stage1.entries) };
         }
       } finally {
         await stage1.signatures;
       }
+      const body = bodyOf(this.codec, bytes, block.header);
+      this.checked.set(key, { parent, block, body, entries: stage1.entries, ...(stage2 ? { stage2 } : {}) });
     } catch (err) {
       // The same typed rejection a submission gets (a producer rebuilds its block on one).
       throw rejectionOf(err) ?? err;
     }
+    const ms = Math.round(performance.now() - started);
+    this.log.info('block checked', { block: key, height: parent.height + 1, txs: block.transactions.length, ms });
     return { disposition: BlockDisposition.Checked, id, height: parent.height + 1 };
   }
 
   private async process(bytes: Uint8Array, source: BlockSource): Promise<ProcessResult> {
-    const block = this.decodeOrReject(bytes);
+    const started = performance.now();
+    const block = this.decodeBlock(bytes);
     const id = this.codec.blockId(block.header);
     const key = hex(id);
     const height = Number(block.header.height);
@@ -465,7 +614,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     }
     let result: ProcessResult;
     try {
-      result = await this.accept(block, bytes, id, parent, source);
+      result = await this.accept(block, bytes, id, parent, source, started);
     } catch (err) {
       if (rejectionOf(err) && this.remembers(err as Error)) this.dropOrphansOf(key);
       throw err;
@@ -484,6 +633,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     for (let i = at; i < blocks.length; i++) {
       let block: B;
       try {
+        this.stats.bodyDecodes++;
         block = this.codec.decode(blocks[i]!);
       } catch {
         break; // the pipeline reports it when it gets there
@@ -510,11 +660,13 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     // dispatches, and the pool verifies while this thread runs the next blocks' stage 1.
     const batch = createBatchingSignatureVerifier(this.verifier);
     const flushes: Promise<void>[] = [];
+    // Every block's transaction checks go to the tx check pool now, so its workers run ahead of stage 1 here.
+    for (const w of run) void this.startTxChecks(w.block);
     try {
       const stage1: Stage1<B>[] = [];
       for (const [i, w] of run.entries()) {
         try {
-          stage1.push(await this.stage1(w.block, w.id, nodes[i - 1] ?? oldTip, { verifier: batch }));
+          stage1.push(await this.runStage1(w.block, w.id, nodes[i - 1] ?? oldTip, { verifier: batch }));
         } catch (err) {
           failure = { at: i, err };
           break;
@@ -587,7 +739,18 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
   private async decodedFrom(block: B, bytes: Uint8Array, s1: Stage1<B>): Promise<Decoded<B>> {
     if (s1.filed === undefined) return { block, bytes, entries: s1.entries };
     const filed = await s1.filed;
-    return { block: filed, bytes: this.codec.encode(filed), entries: s1.entries };
+    if (filed === block) return { block, bytes, entries: s1.entries };
+    const filedBytes =
+      filed.transactions === block.transactions
+        ? withHeader(this.codec, filed.header, bodyOf(this.codec, bytes, block.header))
+        : this.codec.encode(filed);
+    return { block: filed, bytes: filedBytes, entries: s1.entries };
+  }
+
+  /** Stage 1 with the transaction checks (counted). */
+  private runStage1(block: B, id: Uint8Array, parent: IndexNode<H>, opts: Stage1Options) {
+    this.stats.stage1Runs++;
+    return this.stage1(block, id, parent, opts);
   }
 
   /** A block of a window in progress that is not filed yet (stage 1 of its descendants may read it). */
@@ -620,20 +783,39 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     id: Uint8Array,
     parent: IndexNode<H>,
     source: BlockSource,
+    started = performance.now(),
   ): Promise<ProcessResult> {
     const key = hex(id);
     const node = this.nodeOf(block, id, parent);
     const oldTip = this.tip;
     const extendsTip = parent === oldTip && this.prefers(node);
+    // The signed submission of the block checked a moment ago (the same transactions, on the same parent).
+    const checked = this.checked.get(key);
+    const reuse =
+      checked !== undefined && checked.parent === parent && checked.block.transactions === block.transactions
+        ? checked
+        : undefined;
     let decoded: Decoded<B>;
     let prepared: BlockCommit | undefined;
     try {
-      const stage1 = await this.stage1(block, id, parent, {});
+      let stage1: Stage1<B>;
+      if (reuse) {
+        this.stats.stage1Reused++;
+        stage1 = await this.recheckStage1(block, id, parent, reuse.entries);
+      } else {
+        stage1 = await this.runStage1(block, id, parent, {});
+      }
       decoded = await this.decodedFrom(block, bytes, stage1);
       let stage2Error: unknown;
       if (extendsTip) {
         try {
-          prepared = await this.prepare(node, decoded);
+          const s2 = reuse?.stage2;
+          if (s2 !== undefined && s2.tip === oldTip && s2.version === this.version) {
+            this.stats.stage2Reused++;
+            prepared = this.commitOf(node, decoded.bytes, decoded.entries, s2.changes.spent, s2.changes.created);
+          } else {
+            prepared = await this.prepare(node, decoded);
+          }
         } catch (err) {
           stage2Error = err;
         }
@@ -646,6 +828,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
       this.log.info('block rejected', { block: key, height: node.height, code: rejection.code, source });
       throw this.remembers(rejection) ? this.rememberInvalid(key, rejection) : rejection;
     }
+    this.checked.delete(key);
     this.decoded.set(key, decoded);
     if (prepared) {
       try {
@@ -660,7 +843,8 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
       this.index.pushMain(node);
       await this.onFiled(node, decoded.block);
       await this.changedFrom(oldTip);
-      this.log.info('block connected', { block: key, height: node.height, txs: block.transactions.length, source });
+      const ms = Math.round(performance.now() - started);
+      this.log.info('block connected', { block: key, height: node.height, txs: block.transactions.length, source, ms });
       return { disposition: BlockDisposition.Connected, id, height: node.height };
     }
     await this.store.durable.saveBlock(this.chainId, this.indexEntryOf(node), decoded.bytes);
@@ -668,7 +852,8 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     await this.onFiled(node, decoded.block);
     if (this.prefers(node)) {
       await this.switchTo(node);
-      this.log.info('block connected', { block: key, height: node.height, txs: block.transactions.length, source });
+      const ms = Math.round(performance.now() - started);
+      this.log.info('block connected', { block: key, height: node.height, txs: block.transactions.length, source, ms });
       return { disposition: BlockDisposition.Connected, id, height: node.height };
     }
     this.log.info('side-branch block', { block: key, height: node.height, tip: this.tip.height, source });
@@ -790,9 +975,16 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
    * In a window, `overlay` holds what the window's earlier blocks did, and takes this block's changes.
    */
   private async prepare(node: IndexNode<H>, d: Decoded<B>, overlay?: WindowOverlay): Promise<BlockCommit> {
+    const changes = await this.stage2(d.block, d.entries, overlay);
+    return this.commitOf(node, d.bytes, d.entries, changes.spent, changes.created);
+  }
+
+  /** Stage 2's changes of `block` to the UTXO set (the store's, under `overlay`); `overlay` takes them. */
+  private async stage2(block: B, entries: readonly TxEntries[], overlay?: WindowOverlay): Promise<UtxoChanges> {
+    this.stats.stage2Runs++;
     const view = new Map<string, UtxoEntry>();
     const read: Uint8Array[] = [];
-    for (const id of this.readIds(d.entries)) {
+    for (const id of this.readIds(entries)) {
       const key = hex(id);
       if (overlay?.has(key)) {
         const entry = overlay.get(key);
@@ -805,12 +997,12 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     records.forEach((r, i) => {
       if (r) view.set(hex(read[i]!), utxoEntryOf(r));
     });
-    const changes = this.connectChanges({ get: (outputId) => view.get(hex(outputId)) }, d.block, d.entries);
+    const changes = this.connectChanges({ get: (outputId) => view.get(hex(outputId)) }, block, entries);
     if (overlay) {
       for (const c of changes.spent) overlay.set(hex(c.outputId), undefined);
       for (const c of changes.created) overlay.set(hex(c.outputId), c.entry);
     }
-    return this.commitOf(node, d.bytes, d.entries, changes.spent, changes.created);
+    return changes;
   }
 
   private commitOf(
@@ -843,6 +1035,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
   }
 
   private async reloadMain(): Promise<void> {
+    this.checked.clear(); // what was checked against the tip is not trusted after a store failure
     const tip = await this.store.durable.getTip(this.chainId);
     if (!tip) throw new Error('the store lost the chain');
     let n = this.index.get(hex(tip.blockId));

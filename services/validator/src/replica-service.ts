@@ -1,8 +1,8 @@
 // A validator replica's composition root (PSWV stage 1 across replicas, see replica.ts): config ->
-// signature verifier pool -> NATS bus -> the chain's signature-batch responder -> /metrics. It holds
-// no chain state: it only checks signatures for the chain's validators, so replicas can be added
-// and removed at any time.
-import { createSignatureVerifierPool } from '@bystack/protocol';
+// signature verifier pool + transaction check pool -> NATS bus -> the chain's signature-batch and
+// tx-check-slice responders -> /metrics. It holds no chain state: it only checks signatures and
+// transactions for the chain's validators, so replicas can be added and removed at any time.
+import { createSignatureVerifierPool, createTxCheckPool } from '@bystack/protocol';
 import {
   createMetricsServer,
   createNatsBus,
@@ -15,7 +15,7 @@ import {
   setting,
 } from '@bystack/runtime';
 import { CHAIN_CONFIG_NAMES, chainConfig } from './chain-config.ts';
-import { serveSignatureBatches } from './replica.ts';
+import { serveSignatureBatches, serveTxCheckSlices } from './replica.ts';
 
 export const replicaConfigSchema = defineConfigSchema({
   nodeId: setting.string({
@@ -28,6 +28,18 @@ export const replicaConfigSchema = defineConfigSchema({
   ...metricsConfigSchema,
   verifierThreads: setting.int({ default: 0, min: 0, max: 64, doc: 'Verifier worker threads (0: one per core)' }),
   concurrency: setting.int({ default: 4, min: 1, max: 256, doc: 'Signature batches verified at once' }),
+  txCheckThreads: setting.int({
+    default: 0,
+    min: 0,
+    max: 64,
+    doc: 'Transaction check worker threads (0: one per core)',
+  }),
+  txCheckConcurrency: setting.int({
+    default: 4,
+    min: 1,
+    max: 256,
+    doc: "Slices of blocks' transactions checked at once",
+  }),
 });
 
 export type ReplicaConfig = ServiceConfig<typeof replicaConfigSchema>;
@@ -39,8 +51,11 @@ export async function buildReplica(ctx: ServiceContext<ReplicaConfig>): Promise<
   const chainId = chainConfig(config.chain).params.chainId;
   const pool = createSignatureVerifierPool(config.verifierThreads > 0 ? { workers: config.verifierThreads } : {});
   ctx.onShutdown('signature-verifier', () => pool.close());
+  const txChecks = createTxCheckPool(config.txCheckThreads > 0 ? { workers: config.txCheckThreads } : {});
+  ctx.onShutdown('tx-check-pool', () => txChecks.close());
   const bus = await createNatsBus(natsBusOptionsFromConfig(config, `replica-${config.nodeId}`), ctx);
   serveSignatureBatches(bus, chainId, pool, config.concurrency);
+  serveTxCheckSlices(bus, chainId, txChecks, config.txCheckConcurrency);
   const metricsServer = await createMetricsServer({ port: config.metricsPort, host: config.metricsHost }, ctx);
   log.info('replica ready', { chain: chainId, metrics: metricsServer.url });
   return { metricsUrl: metricsServer.url };

@@ -3,22 +3,32 @@
 // (each batch goes to one free replica) with its own verifier pool. A validator configured with
 // `pswvReplicaRequests` > 0 spreads each verifyAll over its own pool and the replicas
 // (createSpreadingSignatureVerifier): a batch a replica does not answer in time goes back to the
-// local pool, so a replica killed at any moment costs time, never a verdict.
+// local pool, so a replica killed at any moment costs time, never a verdict. The same goes for
+// slices of a block's transaction checks on `bystack.<chain>.pswv.checktxs` (createReplicaTxChecker,
+// spread by createSpreadingTxChecker; tx-check-wire.ts has their encoding).
 import { chainV1 } from '@bystack/proto';
 import {
   type Ed25519SignatureSet,
   packSignatureSets,
   type SignatureVerifier,
   SignatureVerifierError,
+  TxCheckPoolError,
+  type TxRangeChecker,
   unpackSignatureSets,
 } from '@bystack/protocol';
 import { type BusSubscription, type NatsBus, subject } from '@bystack/runtime';
+import { txChecksOf, txRangeJobOf, txSliceRequestOf, txSliceResponseOf } from './tx-check-wire.ts';
 
 /** The subject replicas of `chainId` answer on, and their queue group. */
 export function replicaSubject(chainId: string) {
   return subject(chainId, 'pswv', 'verify');
 }
 export const REPLICA_QUEUE = 'pswv';
+
+/** The subject replicas of `chainId` answer transaction check slices on (same queue group). */
+export function replicaTxCheckSubject(chainId: string) {
+  return subject(chainId, 'pswv', 'checktxs');
+}
 
 /** Serves signature batches for the chain's validators with `verifier` (the replica's pool). */
 export function serveSignatureBatches(
@@ -70,6 +80,46 @@ export function createReplicaVerifier(bus: NatsBus, chainId: string, timeoutMs: 
         verdicts[setIndex] = response.verdicts[j] === 1;
       });
       return verdicts;
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}
+
+/**
+ * Serves slices of the chain's blocks' transaction checks with `checker` (the replica's TxCheckPool).
+ * A request that is no slice is answered with a ValidatorError BAD_REQUEST (the bus sends its code).
+ */
+export function serveTxCheckSlices(
+  bus: NatsBus,
+  chainId: string,
+  checker: TxRangeChecker,
+  concurrency: number,
+): BusSubscription {
+  return bus.reply(
+    replicaTxCheckSubject(chainId),
+    chainV1.CheckTxSliceRequest,
+    chainV1.CheckTxSliceResponse,
+    async (request) => txSliceResponseOf(await checker.checkTxRange(txRangeJobOf(request))),
+    { queue: REPLICA_QUEUE, concurrency },
+  );
+}
+
+/** A TxRangeChecker that hands each slice to one of the chain's replicas. */
+export function createReplicaTxChecker(bus: NatsBus, chainId: string, timeoutMs: number): TxRangeChecker {
+  let closed = false;
+  return {
+    async checkTxRange(job) {
+      if (closed) throw new TxCheckPoolError('CLOSED', 'replica tx checker is closed');
+      const response = await bus.request(
+        replicaTxCheckSubject(chainId),
+        chainV1.CheckTxSliceRequest,
+        txSliceRequestOf(job),
+        chainV1.CheckTxSliceResponse,
+        { timeoutMs },
+      );
+      return txChecksOf(response, job);
     },
     async close() {
       closed = true;

@@ -39,6 +39,7 @@ import { EventPublisher } from './events.ts';
 import type { AnyChain, PipelineOptions } from './pipeline.ts';
 import { createReplicaVerifier } from './replica.ts';
 import { SideChain } from './side-chain.ts';
+import { createValidatorTxChecks } from './stage1-tx-checks.ts';
 import { NetSync } from './sync.ts';
 
 export type ValidatorConfig = ServiceConfig<typeof validatorConfigSchema>;
@@ -122,6 +123,15 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     createRedisSignatureCache({ redis, prefix: config.redisPrefix, ttlSeconds: config.signatureCacheSeconds }),
   );
   ctx.onShutdown('signature-verifier', () => verifier.close());
+  // PSWV stage 1's transaction checks (big blocks, windows) on worker threads, and the replicas.
+  const txChecks = createValidatorTxChecks({
+    bus,
+    chainId,
+    threads: config.txCheckThreads,
+    replicaRequests: config.pswvReplicaRequests,
+    replicaTimeoutMs: config.pswvReplicaTimeout,
+  });
+  if (txChecks) ctx.onShutdown('tx-check-pool', () => txChecks.close());
 
   const metrics = ctx.metrics.define({
     validatorBlocks: counter({
@@ -131,6 +141,10 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     validatorTipHeight: gauge({ help: 'Height of the main chain tip' }),
     validatorOrphans: gauge({ help: 'Orphan blocks held' }),
     validatorReorgs: counter({ help: 'Reorganizations of the main chain' }),
+    validatorPipelineSteps: gauge({
+      help: "The pipeline's costly steps since start, run or reused from a check-only submission (PipelineStats)",
+      labels: ['step'],
+    }),
   });
 
   let sync: NetSync | undefined;
@@ -139,6 +153,7 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     chainId,
     store,
     verifier,
+    txChecks,
     maxOrphans: config.maxOrphans,
     dataDir: config.dataDir,
     log: log.child({ module: 'chain' }),
@@ -149,6 +164,8 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     onProcessed: (source, outcome) => {
       metrics.validatorBlocks.inc({ source, outcome });
       metrics.validatorOrphans.set(chain?.orphans.size ?? 0);
+      for (const [step, count] of Object.entries(chain?.stats ?? {}))
+        metrics.validatorPipelineSteps.set({ step }, count);
     },
     onChange: async (change) => {
       metrics.validatorTipHeight.set(change.attached.at(-1)?.height ?? change.forkPoint.height);

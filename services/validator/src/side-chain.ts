@@ -25,6 +25,7 @@ import {
   Lru,
   producerSlotAt,
   ed25519ProducerVerifier as producerVerify,
+  type RoundInfo,
   type SideBlock,
   type SideBlockHeader,
   type SideChainParams,
@@ -32,6 +33,7 @@ import {
   type SignatureVerifier,
   shouldSwitchChain,
   sideBlockId,
+  sideTxRules,
   type TxEntries,
   type UtxoChanges,
   type UtxoView,
@@ -150,6 +152,16 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
 
   // ---- stage 1 ----------------------------------------------------------------------------------
 
+  protected override txCheckJob(block: SideBlock) {
+    const { params } = this;
+    return {
+      chain: 'side' as const,
+      rules: sideTxRules(params, params.consensus.minVoteOutputAmount),
+      blockHeight: block.header.height,
+      federationProgram: this.federationProgram,
+    };
+  }
+
   protected async stage1(
     block: SideBlock,
     id: Uint8Array,
@@ -158,10 +170,8 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
   ): Promise<Stage1<SideBlock>> {
     const { params } = this;
     const verifier = opts.verifier ?? this.verifier;
-    const round = await this.tally.roundAfter(parent.id);
-    const schedule = createProducerSchedule(params.consensus, round.producers, round.electionTimestampMs);
-    const owner = producerSlotAt(schedule, block.header.timestamp).producer;
-    if (opts.checkOnly !== true) checkOwnerSlotFilled(block, owner);
+    const { round, filed } = await this.witnessStage1(block, id, parent, opts.checkOnly === true, verifier);
+    const txChecks = await this.pooledTxChecks(block);
     const result = validateSideBlockStateless(block, {
       params,
       consensus: params.consensus,
@@ -169,18 +179,51 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
       now: this.nowMs(),
       coinbaseAmount: round.payouts.reduce((sum, p) => sum + p.amount, 0n),
       federationProgram: this.federationProgram,
+      txChecks,
     });
     // The coinbase pays exactly the previous round's rewards, to the same recipients in the same order.
     applyBlockVotes(await this.tally.resultAfter(parent.id), consensusBlockOf(block, id), params.consensus);
-    // The witness's producer signatures are verified with the transactions' (on the pool, or in the window's batch).
-    const filed = validWitness(block, id, round.producers.producers, verifier).then((witness) => {
-      if (opts.checkOnly !== true) checkOwnerSigned(witness, owner);
-      return { ...block, header: { ...block.header, witness } };
-    });
-    filed.catch(() => {}); // awaited by the pipeline
     const signatures = verifySignatureSets(verifier, result.signatureSets);
     signatures.catch(() => {}); // awaited by the pipeline
     return { entries: result.entries, signatures, filed };
+  }
+
+  /** A checked block's submission: its witness is checked; its transactions were, on this parent. */
+  protected override async recheckStage1(
+    block: SideBlock,
+    id: Uint8Array,
+    parent: SideNode,
+    entries: readonly TxEntries[],
+  ): Promise<Stage1<SideBlock>> {
+    const { filed } = await this.witnessStage1(block, id, parent, false, this.verifier);
+    return { entries, signatures: Promise.resolve(), filed };
+  }
+
+  /**
+   * Stage 1's part that the witness (outside the block id) decides: the slot owner signed the block
+   * (not asked of a checkOnly block), and the block to file keeps the witness's valid signatures
+   * only (the block itself when they all are). The signatures are verified with the transactions'
+   * (on the pool, or in the window's batch); `filed` rejects with the owner's failure.
+   */
+  private async witnessStage1(
+    block: SideBlock,
+    id: Uint8Array,
+    parent: SideNode,
+    checkOnly: boolean,
+    verifier: SignatureVerifier,
+  ): Promise<{ round: RoundInfo; filed: Promise<SideBlock> }> {
+    const round = await this.tally.roundAfter(parent.id);
+    const schedule = createProducerSchedule(this.params.consensus, round.producers, round.electionTimestampMs);
+    const owner = producerSlotAt(schedule, block.header.timestamp).producer;
+    if (!checkOnly) checkOwnerSlotFilled(block, owner);
+    const filed = validWitness(block, id, round.producers.producers, verifier).then((witness) => {
+      if (!checkOnly) checkOwnerSigned(witness, owner);
+      const given = block.header.witness;
+      const same = witness.length === given.length && witness.every((s, i) => sameBytes(s, given[i]));
+      return same ? block : { ...block, header: { ...block.header, witness } };
+    });
+    filed.catch(() => {}); // awaited by the pipeline
+    return { round, filed };
   }
 
   // ---- signatures and irreversibility -------------------------------------------------------------
@@ -197,9 +240,10 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
 
   protected override async onDuplicate(node: SideNode, block: SideBlock): Promise<void> {
     if (node.height === 0) return;
-    const producers = await this.producersOf(node);
-    const witness = await validWitness(block, node.id, producers, this.verifier);
-    const signatures = witness.flatMap((signature, order) => (signature.length > 0 ? [{ order, signature }] : []));
+    // mergeSignatures verifies the signatures of the slots still empty (the others are known already).
+    const signatures = block.header.witness.flatMap((signature, order) =>
+      signature.length > 0 ? [{ order, signature }] : [],
+    );
     await this.mergeSignatures(node, signatures, true);
   }
 

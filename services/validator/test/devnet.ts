@@ -32,6 +32,7 @@ import {
   seedBlockHeight,
   seedForHeight,
   type Tx,
+  type TxCheckPool,
   type TxOutput,
   txMerkleRoot,
   txStatusMerkleRoot,
@@ -324,6 +325,7 @@ export async function openDevnetChain(opts: {
   readonly redis: Redis;
   readonly prefix: string;
   readonly verifier: SignatureVerifier;
+  readonly txChecks?: TxCheckPool;
   readonly log?: Logger;
 }): Promise<{ readonly chain: Chain; readonly store: TieredStore; readonly hot: RedisHotTier }> {
   const durable = await createLmdbStore({ path: path.join(opts.dir, 'lmdb') });
@@ -335,6 +337,7 @@ export async function openDevnetChain(opts: {
     genesis: devnetGenesis(),
     store,
     verifier: opts.verifier,
+    txChecks: opts.txChecks,
     maxOrphans: 16,
     dataDir: opts.dir,
     log: opts.log ?? createLogger({ service: 'test', level: 'silent' }),

@@ -3,8 +3,7 @@
 // verification (valid, forged and odd-shaped sets); a validator's spreading verifier gets work done
 // by it; a replica SIGKILLed in the middle, or no replica at all, costs time but no verdict.
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   createSignatureVerifier,
@@ -17,8 +16,8 @@ import {
 import { createNatsBus, type NatsBus } from '@bystack/runtime';
 import { startNats, type TestServer } from '@bystack/testing';
 import { createReplicaVerifier } from '../src/replica.ts';
+import { startReplica } from './replica-process.ts';
 
-const MAIN = path.resolve(import.meta.dirname, '../src/replica-main.ts');
 const chainId = sideDevnetParams.chainId;
 
 function signedSet(i: number): Ed25519SignatureSet {
@@ -27,33 +26,6 @@ function signedSet(i: number): Ed25519SignatureSet {
   const signature = ed25519Sign(seed, message);
   if (i % 5 === 2) signature[20]! ^= 4;
   return { publicKey: ed25519PublicKeyFromSeed(seed), message, signature };
-}
-
-function startReplica(natsUrl: string, name: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      OTEL_SDK_DISABLED: 'true',
-      BYSTACK_NODE_ID: name,
-      BYSTACK_CHAIN: 'side-devnet',
-      BYSTACK_NATS_URL: natsUrl,
-      BYSTACK_METRICS_HOST: '127.0.0.1',
-      BYSTACK_METRICS_PORT: '0',
-      BYSTACK_VERIFIER_THREADS: '1',
-      BYSTACK_LOG_LEVEL: 'info',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('"msg":"replica ready"')) resolve(child);
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`replica exited (${code}) before it was ready:\n${output}`)));
-  });
 }
 
 describe('validator replicas (PSWV stage 1)', { timeout: 60_000 }, () => {
@@ -90,7 +62,7 @@ describe('validator replicas (PSWV stage 1)', { timeout: 60_000 }, () => {
   });
 
   test('a replica answers with the local verdicts, odd-shaped sets included, and takes its share', async () => {
-    children.push(await startReplica(nats.url, 'r1'));
+    children.push(await startReplica({ natsUrl: nats.url, name: 'r1', chain: 'side-devnet' }));
     const remote = createReplicaVerifier(bus, chainId, 5000);
     assert.deepEqual(await remote.verifyAll([...sets.slice(0, 50), odd]), [...expected.slice(0, 50), false]);
     const spreading = createSpreadingSignatureVerifier(
@@ -105,7 +77,7 @@ describe('validator replicas (PSWV stage 1)', { timeout: 60_000 }, () => {
   });
 
   test('a replica SIGKILLed mid-way: its batches time out and are verified locally', async () => {
-    const replica = await startReplica(nats.url, 'r2');
+    const replica = await startReplica({ natsUrl: nats.url, name: 'r2', chain: 'side-devnet' });
     children.push(replica);
     for (const c of children.slice(0, -1)) c.kill('SIGKILL'); // only r2 serves now
     const remote = createReplicaVerifier(bus, chainId, 500);

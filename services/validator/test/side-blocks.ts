@@ -7,22 +7,59 @@ import {
   createSideCoinbase,
   createSideDevnetGenesis,
   devnetControlProgram,
+  devnetFederationProgram,
   devnetProducerXPrv,
   type ProducerReward,
   producerSlotAt,
   type SideBlock,
   type SideChainParams,
   type SideTx,
+  type SignatureVerifier,
   sideBlockId,
   sideDevnetParams,
+  type TxCheckPool,
   VoteTally,
   witnessWith,
   type XPrv,
   xprvSign,
   xprvToXPub,
 } from '@bystack/protocol';
+import { createLmdbStore, createLogger, createRedisHotTier, createTieredStore } from '@bystack/runtime';
+import type { Redis } from 'ioredis';
+import { SideChain } from '../src/side-chain.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+/**
+ * A side-devnet chain (`maker`'s params and genesis) in this process on its own LMDB (`dir`) and
+ * Redis prefix, opened: what the benches drive directly, without gRPC.
+ */
+export async function openSideDevnetChain(
+  maker: SideBlockMaker,
+  opts: {
+    readonly dir: string;
+    readonly redis: Redis;
+    readonly prefix: string;
+    readonly verifier: SignatureVerifier;
+    readonly txChecks?: TxCheckPool | undefined;
+  },
+): Promise<SideChain> {
+  const durable = await createLmdbStore({ path: opts.dir });
+  const chain = new SideChain({
+    chainId: maker.params.chainId,
+    params: maker.params,
+    genesis: maker.genesis,
+    federationProgram: devnetFederationProgram(),
+    store: createTieredStore({ durable, hot: createRedisHotTier({ redis: opts.redis, prefix: opts.prefix }) }),
+    verifier: opts.verifier,
+    txChecks: opts.txChecks,
+    maxOrphans: 16,
+    dataDir: opts.dir,
+    log: createLogger({ service: 'bench', level: 'silent' }),
+  });
+  await chain.open();
+  return chain;
+}
 
 export type MadeSideBlock = { readonly block: SideBlock; readonly id: Uint8Array; readonly owner: number };
 
