@@ -4,7 +4,14 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { buildTx, createWalletKey, type NodeClient, spendableUtxos, type WalletKey } from '@bystack/cli';
+import {
+  buildTx,
+  createWalletKey,
+  type NodeClient,
+  type ServiceProcess,
+  spendableUtxos,
+  type WalletKey,
+} from '@bystack/cli';
 import { BTM_ASSET_ID, createRootXPrv, devnetFaucetXPrv, mainDevnetParams } from '@bystack/protocol';
 import { BTM, balances, sameTip, startTestDevnet, type TestDevnet, waitFor } from './support.ts';
 
@@ -38,6 +45,26 @@ async function pay(client: NodeClient, from: WalletKey, to: WalletKey, amount: b
 const confirmedOn = async (client: NodeClient, txId: Uint8Array) =>
   (await client.txStatus(txId)).status === 'confirmed';
 
+/**
+ * Stops the miners once both nodes have one tip. The crash height must be the block after it: a block
+ * still on its way to node 0 would be filed before the restart, and two blocks mined at one height
+ * (a tie: neither node switches) leave the nodes apart until a block on one of them breaks it.
+ */
+async function stopMiningOnOneTip(miners: readonly ServiceProcess[]) {
+  for (;;) {
+    await Promise.all(miners.map((m) => m.stop()));
+    const tip = await sameTip([n0, n1], 'the nodes to settle once mining stopped', 10_000).catch(() => undefined);
+    if (tip) return tip;
+    const heights = (await Promise.all([n0.tip(), n1.tip()])).map((t) => t.height);
+    const above = async (client: NodeClient) => {
+      const { height } = await client.tip();
+      return heights.every((h) => height > h);
+    };
+    await miners[0]!.start();
+    await waitFor('a block above the tie', async () => (await above(n0)) && above(n1));
+  }
+}
+
 before(async () => {
   devnet = await startTestDevnet('crash', { nodes: 2 });
   n0 = devnet.client(0);
@@ -56,15 +83,12 @@ test('a validator SIGKILLed between the durable commit and the hot tier restarts
   const validator = devnet.node(0).service('validator');
   const miners = devnet.nodes.map((n) => n.service('miner'));
   // No mining while the stage is set: the next block is then built with the spend in it.
-  await Promise.all(miners.map((m) => m.stop()));
+  const tip = await stopMiningOnOneTip(miners);
   const spend = await pay(n0, alice, bob, 100_000_000n);
   await waitFor(
     'the spend pending on both nodes',
     async () => (await n0.isPending(spend.txId)) && n1.isPending(spend.txId),
   );
-  // A block mined just before the miners stopped may still be on its way to node 0: the crash
-  // height is the one after the tip both nodes agree on, or node 0 could file it before the restart.
-  const tip = await sameTip([n0, n1], 'the nodes to settle once mining stopped');
   const crashHeight = tip.height + 1n;
   validator.updateEnv({ BYSTACK_TEST_CRASH_POINT: `after-durable-commit:${crashHeight}` });
   await validator.restart();
