@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   buildTx,
   createWalletKey,
@@ -45,6 +46,8 @@ async function pay(client: NodeClient, from: WalletKey, to: WalletKey, amount: b
 const confirmedOn = async (client: NodeClient, txId: Uint8Array) =>
   (await client.txStatus(txId)).status === 'confirmed';
 
+const SETTLE_MS = 2000;
+
 /**
  * Stops the miners once both nodes have one tip. The crash height must be the block after it: a block
  * still on its way to node 0 would be filed before the restart, and two blocks mined at one height
@@ -54,7 +57,11 @@ async function stopMiningOnOneTip(miners: readonly ServiceProcess[]) {
   for (;;) {
     await Promise.all(miners.map((m) => m.stop()));
     const tip = await sameTip([n0, n1], 'the nodes to settle once mining stopped', 10_000).catch(() => undefined);
-    if (tip) return tip;
+    // A block the miner submitted as it stopped is still being validated: the tip must hold a while.
+    await sleep(SETTLE_MS);
+    const held = await sameTip([n0, n1], 'the tip to hold', 0).catch(() => undefined);
+    if (tip && held && Buffer.from(held.blockId).equals(tip.blockId)) return tip;
+    if (held) continue;
     const heights = (await Promise.all([n0.tip(), n1.tip()])).map((t) => t.height);
     const above = async (client: NodeClient) => {
       const { height } = await client.tip();
