@@ -1,5 +1,5 @@
 // Done-when 4: the validator killed with SIGKILL while committing (right after the durable commit of
-// a block, before the hot tier and the events), then restarted: the same tip, no transaction lost
+// a block, before the events; Redis, which takes the block alongside, may or may not have it), then restarted: the same tip, no transaction lost
 // or applied twice. The miner killed: the network goes on, and mining resumes on restart.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

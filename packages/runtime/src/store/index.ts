@@ -20,6 +20,7 @@ export {
   type RepairAction,
   type RepairReport,
   type TieredCommitResult,
+  type TieredHotApply,
   type TieredOutcome,
   type TieredRevertResult,
   TieredStore,

@@ -1,13 +1,18 @@
 // The two tiers together, as the validator (the one writer of a chain) uses them.
 //
-// Every change goes durable first, hot second: commitBlock files the block in the durable tier in
-// one transaction keyed by its id (a repeat is a no-op), then applies it to Redis with the version
-// check of RedisHotTier (applied only at the parent; skipped if already there). A process killed
-// between the two steps leaves Redis one step behind (or ahead, for a revert); repair() at start-up
-// (and automatically whenever a version check fails) walks Redis back off any block the durable main
-// chain no longer has, then replays the missing blocks from the durable journal, or rebuilds from
-// scratch when that is shorter or impossible. Because each Redis step is version-checked and atomic,
-// no change is ever applied twice.
+// commitBlock files the block in the durable tier in one transaction keyed by its id (a repeat is a
+// no-op) and applies it to Redis with the version check of RedisHotTier (applied only at the parent;
+// skipped if already there). By default ('alongside') the Redis apply runs while the durable engine
+// flushes the transaction (lmdb-js commits on its write thread): a block's commit then waits for the
+// slower of the two, not their sum. 'after-durable' applies Redis once the durable commit is done.
+//
+// A process killed between or during the two steps leaves Redis one step behind, or ahead: a revert
+// it has not seen, or (alongside) a block whose durable transaction never committed. repair() at
+// start-up (and automatically whenever a version check fails) walks Redis back off any block the
+// durable main chain no longer has, then replays the missing blocks from the durable journal, or
+// rebuilds from scratch when that is shorter or impossible (a block the durable tier never had has
+// no journal entry to walk back by). Because each Redis step is version-checked and atomic, no change
+// is ever applied twice.
 import { bytesEqual, tipsEqual } from './codec.ts';
 import { StoreError, StoreErrorCode } from './errors.ts';
 import { deltaChange, type HotBlockChange, HotOutcome, type RedisHotTier } from './redis-hot.ts';
@@ -24,9 +29,14 @@ import type {
 } from './types.ts';
 import { checkChain } from './validate.ts';
 
+/** When a commit applies Redis: while the durable tier flushes (default), or after it. */
+export type TieredHotApply = 'alongside' | 'after-durable';
+
 export type TieredStoreOptions = {
   readonly durable: DurableStore;
   readonly hot: RedisHotTier;
+  /** Default 'alongside'; see the file comment. */
+  readonly hotApply?: TieredHotApply;
   /** Replay at most this many blocks in a repair; further behind, rebuild (default 1,000). */
   readonly maxReplay?: number;
   readonly hooks?: TieredStoreHooks;
@@ -65,6 +75,7 @@ export class TieredStore implements ChainStateStore, UtxoReader {
   readonly hot: RedisHotTier;
   private readonly maxReplay: number;
   private readonly hooks: TieredStoreHooks;
+  private readonly hotApply: TieredHotApply;
   /** One change at a time per store: commit, revert and repair never interleave. */
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -84,13 +95,44 @@ export class TieredStore implements ChainStateStore, UtxoReader {
     this.hot = opts.hot;
     this.maxReplay = maxReplay;
     this.hooks = opts.hooks ?? {};
+    const hotApply = opts.hotApply ?? 'alongside';
+    if (hotApply !== 'alongside' && hotApply !== 'after-durable') {
+      throw new StoreError(StoreErrorCode.InvalidConfig, `hotApply must be 'alongside' or 'after-durable'`, {
+        setting: 'hotApply',
+      });
+    }
+    this.hotApply = hotApply;
   }
 
   commitBlock(commit: BlockCommit): Promise<TieredCommitResult> {
     return this.serial(async () => {
-      const result = await this.durable.commitBlock(commit);
+      if (this.hotApply === 'after-durable') {
+        const result = await this.durable.commitBlock(commit);
+        await this.hooks.afterDurableCommit?.(commit);
+        return { ...result, hot: await this.applyHot(commit) };
+      }
+      // The durable engine runs the commit's logic and queues its writes before it returns the
+      // promise; Redis takes the block while the engine flushes them.
+      const durable = this.durable.commitBlock(commit);
+      const hot = this.hot.applyBlock(commit.chain, hotChange(commit)).then(
+        async (outcome) => {
+          await this.hooks.afterHotApply?.(commit);
+          return outcome;
+        },
+        (err: unknown) => err as Error,
+      );
+      let result: CommitResult;
+      try {
+        result = await durable;
+      } catch (err) {
+        // Redis may have taken a block the durable tier refused or lost: bring it back to the durable state.
+        if ((await hot) === HotOutcome.Applied) await this.repairChain(commit.chain);
+        throw err;
+      }
       await this.hooks.afterDurableCommit?.(commit);
-      return { ...result, hot: await this.applyHot(commit) };
+      const outcome = await hot;
+      if (outcome instanceof Error) throw outcome;
+      return { ...result, hot: await this.settle(commit.chain, outcome) };
     });
   }
 

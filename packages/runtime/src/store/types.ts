@@ -205,8 +205,13 @@ export interface DurableStore extends UtxoReader, ProgramUtxoReader, ChainStateS
 
 /** Test and operations hooks: fault injection between the two tiers. */
 export type TieredStoreHooks = {
-  /** Called after the durable commit, before the hot tier is touched (a test crash point). */
+  /**
+   * Called after the durable commit (a test crash point): before the hot tier is touched when it
+   * applies after the durable tier; when it applies alongside, Redis may already have the block.
+   */
   readonly afterDurableCommit?: (commit: BlockCommit) => void | Promise<void>;
+  /** Alongside only: called once Redis applied the block, whether or not the durable commit is done. */
+  readonly afterHotApply?: (commit: BlockCommit) => void | Promise<void>;
   /** Called after the durable revert, before the hot tier is touched. */
   readonly afterDurableRevert?: (chain: string, blockId: Uint8Array) => void | Promise<void>;
 };

@@ -1,6 +1,7 @@
 // The two tiers together on a real redis-server (harness) and LMDB: rebuild gives a byte-identical
 // Redis, commits and reverts are idempotent in both tiers, and a validator killed (SIGKILL) between
-// the durable step and the Redis step is repaired at start-up without applying anything twice.
+// the durable step and the Redis step, or with Redis ahead of a durable commit not yet flushed, is
+// repaired at start-up without applying anything twice.
 import assert from 'node:assert/strict';
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -76,12 +77,12 @@ async function assertHotMatches(store: TieredStore, b: ChainBuilder, height = b.
   );
 }
 
-function runChild(mode: 'commit' | 'revert', dir: string, blocks: number, crash: string) {
+function runChild(mode: 'commit' | 'revert', dir: string, blocks: number, crash: string, hotApply = 'alongside') {
   const child = fork(
     new URL('./children/tiered-child.ts', import.meta.url).pathname,
     [mode, dir, server.url, String(blocks)],
     {
-      env: { ...process.env, BYSTACK_STORE_TEST_CRASH: crash },
+      env: { ...process.env, BYSTACK_STORE_TEST_CRASH: crash, BYSTACK_STORE_TEST_HOT_APPLY: hotApply },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -191,7 +192,7 @@ describe('two-tier store on redis-server', () => {
   test('a validator killed between the durable commit and Redis is repaired at start-up', async () => {
     const dir = path.join(root, `crash-commit-${n++}`);
     const blocks = 10;
-    const exit = await runChild('commit', dir, blocks, 'after-durable-commit');
+    const exit = await runChild('commit', dir, blocks, 'after-durable-commit', 'after-durable');
     assert.equal(exit.signal, 'SIGKILL', 'the child died at the crash point');
 
     const durable = await freshDurable(dir);
@@ -214,6 +215,65 @@ describe('two-tier store on redis-server', () => {
     const again = await store.commitBlock(b.tip);
     assert.deepEqual([again.applied, again.hot], [false, HotOutcome.Already], 'the block is not applied twice');
     await assertRebuildIdentical(durable);
+  });
+
+  test('a validator killed once Redis took a block whose durable commit may not have flushed', async () => {
+    const dir = path.join(root, `crash-hot-ahead-${n++}`);
+    const blocks = 10;
+    const exit = await runChild('commit', dir, blocks, 'after-hot-apply');
+    assert.equal(exit.signal, 'SIGKILL', 'the child died at the crash point');
+
+    const durable = await freshDurable(dir);
+    const store = tiered(durable);
+    const b = sampleChain('main', blocks);
+    const durableHeight = (await durable.getTip('main'))?.height;
+    assert.ok(durableHeight === blocks - 1 || durableHeight === blocks - 2, `durable tip ${durableHeight}`);
+    assert.equal((await store.hot.getTip('main'))?.height, blocks - 1, 'Redis has the last block');
+
+    const [report] = await store.repair();
+    // Redis ahead of the durable tier by a block it never filed has no journal entry to walk back by.
+    assert.equal(report?.action, durableHeight === blocks - 1 ? 'none' : 'rebuilt');
+    await assertHotMatches(store, b, durableHeight);
+    await assertRebuildIdentical(durable);
+  });
+
+  test('alongside: a block the durable tier refuses after Redis took it leaves Redis at the durable state', async () => {
+    const durable = await freshDurable();
+    const store = tiered(durable);
+    const b = sampleChain('main', 4);
+    for (const block of b.blocks) await store.commitBlock(block);
+    const next = b.next({ spend: 2, create: 3 });
+    const refused = { ...next, spent: [...next.spent, hashId('never created')] };
+    await assert.rejects(store.commitBlock(refused), { code: 'STORE_UTXO_MISSING' });
+    assert.equal((await durable.getTip('main'))?.height, 3, 'nothing filed');
+    await assertHotMatches(store, b, 3);
+    assert.equal((await store.commitBlock(next)).hot, HotOutcome.Applied, 'the valid block commits after it');
+    await assertHotMatches(store, b);
+  });
+
+  test('after-durable and alongside commits leave both tiers the same', async () => {
+    const dumps: string[][] = [];
+    for (const hotApply of ['after-durable', 'alongside'] as const) {
+      await redis.flushall();
+      const durable = await freshDurable();
+      const store = createTieredStore({ durable, hot: new RedisHotTier({ redis, recentBlocks: RECENT }), hotApply });
+      const b = sampleChain('main', 12);
+      for (const block of b.blocks) assert.equal((await store.commitBlock(block)).hot, HotOutcome.Applied);
+      await assertHotMatches(store, b);
+      dumps.push(await dumpRedis(redis));
+    }
+    assert.deepEqual(dumps[1], dumps[0]);
+  });
+
+  test('options it cannot use are STORE_INVALID_CONFIG errors', async () => {
+    const durable = await freshDurable();
+    const hot = new RedisHotTier({ redis });
+    const bad = [
+      { durable, hot, hotApply: 'before-durable' as never },
+      { durable, hot, maxReplay: -1 },
+      { durable, hot: undefined as never },
+    ];
+    for (const opts of bad) assert.throws(() => createTieredStore(opts), { code: 'STORE_INVALID_CONFIG' });
   });
 
   test('a validator killed between the durable revert and Redis is repaired at start-up', async () => {

@@ -3,9 +3,17 @@
 //   revert DIR REDIS_URL N   commits the same N blocks, then reverts the tip
 // With BYSTACK_STORE_TEST_CRASH=after-durable-commit (or after-durable-revert) the process kills
 // itself with SIGKILL right after the durable step of the LAST commit (or of the revert), before
-// Redis is touched: the crash a validator meets between the two tiers.
+// Redis is touched (BYSTACK_STORE_TEST_HOT_APPLY=after-durable): the crash a validator meets between
+// the two tiers. With after-hot-apply (and the default 'alongside'), it dies once Redis took the
+// last block, whether or not the durable transaction has committed yet.
 import { Redis } from 'ioredis';
-import { createLmdbStore, createTieredStore, RedisHotTier, type TieredStoreHooks } from '../../../src/store/index.ts';
+import {
+  createLmdbStore,
+  createTieredStore,
+  RedisHotTier,
+  type TieredHotApply,
+  type TieredStoreHooks,
+} from '../../../src/store/index.ts';
 import { sampleChain } from '../fixtures.ts';
 
 const [mode, dir, url, count] = process.argv.slice(2);
@@ -18,6 +26,9 @@ const hooks: TieredStoreHooks = {
   afterDurableCommit: (c) => {
     if (crash === 'after-durable-commit' && c.height === n - 1) die();
   },
+  afterHotApply: (c) => {
+    if (crash === 'after-hot-apply' && c.height === n - 1) die();
+  },
   afterDurableRevert: () => {
     if (crash === 'after-durable-revert') die();
   },
@@ -26,7 +37,8 @@ const hooks: TieredStoreHooks = {
 const redis = new Redis(url!, { lazyConnect: true });
 await redis.connect();
 const durable = await createLmdbStore({ path: dir! });
-const store = createTieredStore({ durable, hot: new RedisHotTier({ redis, recentBlocks: 4 }), hooks });
+const hotApply = (process.env.BYSTACK_STORE_TEST_HOT_APPLY || 'alongside') as TieredHotApply;
+const store = createTieredStore({ durable, hot: new RedisHotTier({ redis, recentBlocks: 4 }), hooks, hotApply });
 const b = sampleChain('main', n);
 for (const block of b.blocks) await store.commitBlock(block);
 if (mode === 'revert') await store.revertBlock('main', b.tip.blockId);
