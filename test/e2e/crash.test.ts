@@ -1,6 +1,7 @@
 // Done-when 4: the validator killed with SIGKILL while committing (right after the durable commit of
-// a block, before the events; Redis, which takes the block alongside, may or may not have it), then restarted: the same tip, no transaction lost
-// or applied twice. The miner killed: the network goes on, and mining resumes on restart.
+// a block, before the events; Redis, which takes the block alongside, may or may not have it), then
+// restarted: the same tip, no transaction lost or applied twice. The miner killed: the network goes
+// on, and mining resumes on restart.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
