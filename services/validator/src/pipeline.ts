@@ -14,6 +14,7 @@
 // stage 2 in order against the store plus the window's overlay (the outputs its earlier blocks
 // create and spend); the valid prefix is committed in one durable transaction, so a window costs
 // one sync, not one per block.
+
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
@@ -34,6 +35,7 @@ import {
 } from '@bystack/protocol';
 import { type BlockCommit, type Logger, type TieredStore, utxoEntryOf, utxoRecordOf } from '@bystack/runtime';
 import { BlockIndex, type IndexHeader, type IndexNode } from './block-index.ts';
+import { BoundedMap } from './bounded-map.ts';
 import { hex, sameBytes, unhex } from './bytes.ts';
 import { isBlockVerdict, rejectionOf, ValidatorError, ValidatorErrorCode } from './errors.ts';
 import { OrphanPool } from './orphans.ts';
@@ -163,6 +165,12 @@ export type Stage1<B> = {
 };
 
 const RECENT_DECODED = 64;
+/**
+ * And at most this many transactions in all: a decoded transaction with its entries holds ~8 KB of
+ * heap, so 64 big blocks would keep gigabytes alive and make every full GC walk them. A block found
+ * no longer here is read and decoded from the store again (a deep reorg, a late signature).
+ */
+const RECENT_DECODED_TXS = 20_000;
 /** Checked blocks kept for their signed submission (a producer checks one block per slot). */
 const CHECKED_REMEMBERED = 4;
 /** Recent blocks a submission's transactions are compared with before it is decoded whole. */
@@ -171,21 +179,6 @@ const INVALID_REMEMBERED = 4096;
 const LOAD_CHUNK = 5000;
 /** PSWV: blocks whose signatures go to the verifier pool together. */
 const SIGNATURE_BATCH_BLOCKS = 16;
-
-/** A Map that forgets its oldest entries beyond `max`. */
-class BoundedMap<K, V> extends Map<K, V> {
-  private readonly max: number;
-  constructor(max: number) {
-    super();
-    this.max = max;
-  }
-  override set(key: K, value: V): this {
-    super.delete(key);
-    super.set(key, value);
-    while (this.size > this.max) super.delete(this.keys().next().value as K);
-    return this;
-  }
-}
 
 /** Any chain's pipeline, as the chain-independent parts (gRPC, events, sync) use it. */
 // biome-ignore lint/suspicious/noExplicitAny: the block type is the subclass's; these parts never touch it
@@ -207,7 +200,11 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
   protected readonly log: Logger;
   private readonly opts: PipelineOptions;
   private readonly invalid = new BoundedMap<string, Error>(INVALID_REMEMBERED);
-  private readonly decoded = new BoundedMap<string, Decoded<B>>(RECENT_DECODED);
+  private readonly decoded = new BoundedMap<string, Decoded<B>>(RECENT_DECODED, {
+    weigh: (d) => d.block.transactions.length,
+    max: RECENT_DECODED_TXS,
+    keep: RECENT_BODIES,
+  });
   private readonly checked = new BoundedMap<string, Checked<H, B>>(CHECKED_REMEMBERED);
   readonly stats: PipelineStats = {
     bodyDecodes: 0,
