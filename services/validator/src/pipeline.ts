@@ -86,6 +86,8 @@ export type PipelineOptions = {
   readonly store: TieredStore;
   readonly verifier: SignatureVerifier;
   readonly maxOrphans: number;
+  /** The orphans' total size at most (default 64 MiB). */
+  readonly maxOrphanBytes?: number | undefined;
   /** Where the reorganization intent file lives (the node's data dir). */
   readonly dataDir: string;
   readonly log: Logger;
@@ -164,6 +166,7 @@ export type Stage1<B> = {
   readonly filed?: B | Promise<B> | undefined;
 };
 
+const DEFAULT_MAX_ORPHAN_BYTES = 64 * 1024 * 1024;
 const RECENT_DECODED = 64;
 /**
  * And at most this many transactions in all: a decoded transaction with its entries holds ~8 KB of
@@ -192,7 +195,7 @@ type WindowBlock<B> = { readonly block: B; readonly bytes: Uint8Array; readonly 
 export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlock<H>> {
   readonly chainId: string;
   readonly index = new BlockIndex<H>();
-  readonly orphans: OrphanPool<B>;
+  readonly orphans: OrphanPool;
   protected readonly genesis: B;
   protected readonly codec: BlockCodec<H, B>;
   protected readonly store: TieredStore;
@@ -243,7 +246,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     this.store = opts.store;
     this.verifier = opts.verifier;
     this.log = opts.log;
-    this.orphans = new OrphanPool(opts.maxOrphans);
+    this.orphans = new OrphanPool(opts.maxOrphans, opts.maxOrphanBytes ?? DEFAULT_MAX_ORPHAN_BYTES);
     this.intentPath = path.join(opts.dataDir, `validator-${opts.chainId}-reorg.json`);
   }
 
@@ -604,7 +607,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
         throw new ValidatorError(ValidatorErrorCode.GENESIS_MISMATCH, `block ${key} at height 0 is not the genesis`);
       }
       if (this.invalid.has(parentKey)) throw this.rememberInvalid(key, invalidAncestor(key, parentKey));
-      this.orphans.add({ key, id, parentKey, block, bytes });
+      this.orphans.add({ key, id, parentKey, bytes });
       this.log.debug('orphan block', { block: key, height, parent: parentKey, source, orphans: this.orphans.size });
       this.opts.onOrphan?.({ id, height });
       return { disposition: BlockDisposition.Orphan, id, height };
@@ -879,7 +882,7 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
           continue;
         }
         try {
-          await this.accept(o.block, o.bytes, o.id, parent, 'net');
+          await this.accept(this.decodeOrReject(o.bytes), o.bytes, o.id, parent, 'net');
           queue.push(o.key);
         } catch (err) {
           if (!isBlockVerdict(err) && !rejectionOf(err)) throw err;
