@@ -2,12 +2,14 @@
 // services take: the main devnet (seconds per block, faucet genesis) and Bytom's mainnet.
 import {
   type Block,
-  bytomMainnetParams,
   createMainDevnetGenesis,
   decodeBlock,
+  isMainChainConfigName,
+  MAIN_CHAIN_CONFIG_NAMES,
+  MAIN_CHAIN_PARAMS,
   MAINNET_GENESIS_BLOCK_BYTES,
+  type MainChainConfigName,
   type MainChainParams,
-  mainDevnetParams,
 } from '@bystack/protocol';
 import { sideChainNamed } from './devnet/side-chains.ts';
 import { CliError, CliErrorCode } from './errors.ts';
@@ -21,8 +23,8 @@ export type ChainConfig = {
   genesis(): Block;
 };
 
-export const CHAIN_NAMES = ['main-devnet', 'bytom-mainnet'] as const;
-export type ChainName = (typeof CHAIN_NAMES)[number];
+export const CHAIN_NAMES: readonly ChainName[] = MAIN_CHAIN_CONFIG_NAMES;
+export type ChainName = MainChainConfigName;
 export const DEFAULT_CHAIN: ChainName = 'main-devnet';
 
 let devnetGenesis: Block | undefined;
@@ -30,7 +32,7 @@ let devnetGenesis: Block | undefined;
 const configs: Record<ChainName, ChainConfig> = {
   'main-devnet': {
     name: 'main-devnet',
-    params: mainDevnetParams,
+    params: MAIN_CHAIN_PARAMS['main-devnet'],
     devnet: true,
     genesis: () => {
       devnetGenesis ??= createMainDevnetGenesis();
@@ -39,14 +41,14 @@ const configs: Record<ChainName, ChainConfig> = {
   },
   'bytom-mainnet': {
     name: 'bytom-mainnet',
-    params: bytomMainnetParams,
+    params: MAIN_CHAIN_PARAMS['bytom-mainnet'],
     devnet: false,
     genesis: () => decodeBlock(MAINNET_GENESIS_BLOCK_BYTES),
   },
 };
 
 export function isChainName(name: string): name is ChainName {
-  return (CHAIN_NAMES as readonly string[]).includes(name);
+  return isMainChainConfigName(name);
 }
 
 export function chainConfig(name: string): ChainConfig {

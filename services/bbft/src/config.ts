@@ -5,10 +5,11 @@ import {
   DEVNET_PRODUCER_COUNT,
   devnetControlProgram,
   devnetProducerXPrv,
+  SIDE_CHAIN_CONFIG_NAMES,
+  SIDE_CHAIN_PARAMS,
   type SideBlock,
+  type SideChainConfigName,
   type SideChainParams,
-  sideDevnet2Params,
-  sideDevnetParams,
   type XPrv,
   xprvToXPub,
 } from '@bystack/protocol';
@@ -26,13 +27,15 @@ import {
 import { fromHex } from './bytes.ts';
 
 /** Side-chain configs a producer can name (BYSTACK_CHAIN). */
-export const SIDE_CHAIN_CONFIGS = {
-  'side-devnet': { params: sideDevnetParams, genesis: () => createSideDevnetGenesis(sideDevnetParams) },
-  'side-devnet-2': { params: sideDevnet2Params, genesis: () => createSideDevnetGenesis(sideDevnet2Params) },
-} as const satisfies Record<string, { params: SideChainParams; genesis: () => SideBlock }>;
-export type SideChainConfigName = keyof typeof SIDE_CHAIN_CONFIGS;
+export const SIDE_CHAIN_CONFIGS = Object.fromEntries(
+  SIDE_CHAIN_CONFIG_NAMES.map((name) => {
+    const params = SIDE_CHAIN_PARAMS[name];
+    return [name, { params, genesis: () => createSideDevnetGenesis(params) }];
+  }),
+) as Readonly<Record<SideChainConfigName, { readonly params: SideChainParams; genesis(): SideBlock }>>;
+export type { SideChainConfigName };
 
-const chainNames = Object.keys(SIDE_CHAIN_CONFIGS) as [SideChainConfigName, ...SideChainConfigName[]];
+const chainNames = SIDE_CHAIN_CONFIG_NAMES;
 
 export const bbftConfigSchema = defineConfigSchema({
   nodeId: setting.string({

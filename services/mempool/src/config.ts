@@ -1,13 +1,14 @@
 // The mempool's settings (environment variables with the BYSTACK_ prefix, or a JSON config file),
 // and the chain configs it can serve by name.
 import {
-  bytomMainnetParams,
+  CHAIN_CONFIG_NAMES,
+  type ChainConfigName,
   devnetFederationProgram,
+  isSideChainConfigName,
+  MAIN_CHAIN_PARAMS,
   type MainChainParams,
-  mainDevnetParams,
+  SIDE_CHAIN_PARAMS,
   type SideChainParams,
-  sideDevnet2Params,
-  sideDevnetParams,
 } from '@bystack/protocol';
 import {
   type ConfigOf,
@@ -24,15 +25,18 @@ export type ServedChain = {
   readonly federationProgram?: Uint8Array;
 };
 
-/** Chain configs by the name BYSTACK_CHAIN gives (the validator's names). */
-export const CHAIN_CONFIGS = {
-  'main-devnet': { params: mainDevnetParams },
-  'bytom-mainnet': { params: bytomMainnetParams },
-  'side-devnet': { params: sideDevnetParams, federationProgram: devnetFederationProgram() },
-  'side-devnet-2': { params: sideDevnet2Params, federationProgram: devnetFederationProgram() },
-} as const satisfies Record<string, ServedChain>;
-export type ChainConfigName = keyof typeof CHAIN_CONFIGS;
-const chainNames = Object.keys(CHAIN_CONFIGS) as [ChainConfigName, ...ChainConfigName[]];
+export type { ChainConfigName };
+
+/** The chain configs by name (the validator's, BYSTACK_CHAIN): a side chain with the federation's program. */
+export const CHAIN_CONFIGS = Object.fromEntries(
+  CHAIN_CONFIG_NAMES.map((name): [ChainConfigName, ServedChain] => [
+    name,
+    isSideChainConfigName(name)
+      ? { params: SIDE_CHAIN_PARAMS[name], federationProgram: devnetFederationProgram() }
+      : { params: MAIN_CHAIN_PARAMS[name] },
+  ]),
+) as Readonly<Record<ChainConfigName, ServedChain>>;
+const chainNames = CHAIN_CONFIG_NAMES;
 
 const NAME = /^[A-Za-z0-9_-]+$/;
 

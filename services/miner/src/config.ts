@@ -2,12 +2,13 @@
 // parameters, the coinbase's control program, the number of search threads.
 import { availableParallelism } from 'node:os';
 import {
-  bytomMainnetParams,
   devnetControlProgram,
   devnetXPrv,
   isP2WProgram,
+  MAIN_CHAIN_CONFIG_NAMES,
+  MAIN_CHAIN_PARAMS,
+  type MainChainConfigName,
   type MainChainParams,
-  mainDevnetParams,
   witnessAddressDecode,
   xprvToXPub,
 } from '@bystack/protocol';
@@ -23,14 +24,11 @@ import {
   setting,
 } from '@bystack/runtime';
 
-/** Chain configs a service can name (BYSTACK_CHAIN). */
-export const CHAIN_CONFIGS = {
-  'main-devnet': mainDevnetParams,
-  'bytom-mainnet': bytomMainnetParams,
-} as const satisfies Record<string, MainChainParams>;
-export type ChainConfigName = keyof typeof CHAIN_CONFIGS;
+/** Chain configs a miner can name (BYSTACK_CHAIN): the main chains. */
+export const CHAIN_CONFIGS = MAIN_CHAIN_PARAMS;
+export type ChainConfigName = MainChainConfigName;
 
-const chainNames = Object.keys(CHAIN_CONFIGS) as [ChainConfigName, ...ChainConfigName[]];
+const chainNames = MAIN_CHAIN_CONFIG_NAMES;
 
 export const minerConfigSchema = defineConfigSchema({
   nodeId: setting.string({

@@ -2,7 +2,12 @@
 // the oldest entries (in insertion order; a set() moves its key to the end) go first.
 
 /** A weight limit of a BoundedMap: the oldest entries go while the total is over `max`, down to `keep` entries. */
-type WeightLimit<V> = { readonly weigh: (value: V) => number; readonly max: number; readonly keep: number };
+type WeightLimit<V> = {
+  // A method (bivariant), so that a pipeline of any block type is an AnyChain.
+  weigh(value: V): number;
+  readonly max: number;
+  readonly keep: number;
+};
 
 /** A Map that forgets its oldest entries beyond `max`, and beyond a total weight if given. */
 export class BoundedMap<K, V> extends Map<K, V> {

@@ -3,24 +3,24 @@
 import {
   type Block,
   blockId,
-  bytomMainnetParams,
+  CHAIN_CONFIG_NAMES,
+  type ChainConfigName,
   createMainDevnetGenesis,
   createSideDevnetGenesis,
   decodeBlock,
   devnetFederationProgram,
+  MAIN_CHAIN_PARAMS,
   MAINNET_GENESIS_BLOCK_BYTES,
   MAINNET_GENESIS_BLOCK_ID,
   type MainChainParams,
-  mainDevnetParams,
+  SIDE_CHAIN_PARAMS,
   type SideBlock,
+  type SideChainConfigName,
   type SideChainParams,
-  sideDevnet2Params,
-  sideDevnetParams,
 } from '@bystack/protocol';
 import { hex, sameBytes } from './bytes.ts';
 
-export const CHAIN_CONFIG_NAMES = ['main-devnet', 'bytom-mainnet', 'side-devnet', 'side-devnet-2'] as const;
-export type ChainConfigName = (typeof CHAIN_CONFIG_NAMES)[number];
+export { CHAIN_CONFIG_NAMES, type ChainConfigName };
 
 export type MainChainConfig = {
   readonly kind: 'main';
@@ -40,7 +40,7 @@ export type SideChainConfig = {
 
 export type ChainConfig = MainChainConfig | SideChainConfig;
 
-function sideDevnet(name: ChainConfigName, params: SideChainParams): SideChainConfig {
+function sideDevnet(name: SideChainConfigName, params: SideChainParams): SideChainConfig {
   return {
     kind: 'side',
     name,
@@ -54,18 +54,21 @@ function sideDevnet(name: ChainConfigName, params: SideChainParams): SideChainCo
 export function chainConfig(name: ChainConfigName): ChainConfig {
   switch (name) {
     case 'main-devnet':
-      return { kind: 'main', name, params: mainDevnetParams, genesis: createMainDevnetGenesis(mainDevnetParams) };
+      return {
+        kind: 'main',
+        name,
+        params: MAIN_CHAIN_PARAMS[name],
+        genesis: createMainDevnetGenesis(MAIN_CHAIN_PARAMS[name]),
+      };
     case 'bytom-mainnet': {
       const genesis = decodeBlock(MAINNET_GENESIS_BLOCK_BYTES);
       const id = blockId(genesis.header);
       if (!sameBytes(id, MAINNET_GENESIS_BLOCK_ID)) {
         throw new Error(`mainnet genesis decodes to ${hex(id)}, not Bytom's id`);
       }
-      return { kind: 'main', name, params: bytomMainnetParams, genesis };
+      return { kind: 'main', name, params: MAIN_CHAIN_PARAMS[name], genesis };
     }
-    case 'side-devnet':
-      return sideDevnet(name, sideDevnetParams);
-    case 'side-devnet-2':
-      return sideDevnet(name, sideDevnet2Params);
+    default:
+      return sideDevnet(name, SIDE_CHAIN_PARAMS[name]);
   }
 }

@@ -3,15 +3,17 @@
 // redis-server and data dir (subjects, streams and hot-tier keys carry the chain id; LMDB
 // serializes the writers; each producer's signer records have their own keyspace). The launcher and
 // the bbft tests both take a side chain's wiring from here.
-import { DEVNET_PRODUCER_COUNT, type SideChainParams, sideDevnet2Params, sideDevnetParams } from '@bystack/protocol';
+import {
+  DEVNET_PRODUCER_COUNT,
+  SIDE_CHAIN_CONFIG_NAMES,
+  SIDE_CHAIN_PARAMS,
+  type SideChainConfigName,
+} from '@bystack/protocol';
 
 /** Side-chain configs, by the name the services take (BYSTACK_CHAIN). */
-export const SIDE_CHAINS = {
-  'side-devnet': sideDevnetParams,
-  'side-devnet-2': sideDevnet2Params,
-} as const satisfies Record<string, SideChainParams>;
-export type SideChainName = keyof typeof SIDE_CHAINS;
-export const SIDE_CHAIN_NAMES = Object.keys(SIDE_CHAINS) as readonly SideChainName[];
+export const SIDE_CHAINS = SIDE_CHAIN_PARAMS;
+export type SideChainName = SideChainConfigName;
+export const SIDE_CHAIN_NAMES: readonly SideChainName[] = SIDE_CHAIN_CONFIG_NAMES;
 
 /** Producer processes per devnet side chain: the devnet producer keys 0..3. */
 export const SIDE_PRODUCERS = DEVNET_PRODUCER_COUNT;
