@@ -21,12 +21,14 @@ import {
   createSideCoinbase,
   type DoubleSignEvidence,
   decodeDoubleSignEvidence,
+  decodeSideBlockHead,
   type ElectedProducer,
   encodeSideTx,
   Lru,
   producerSlotAt,
   ed25519ProducerVerifier as producerVerify,
   type SideBlock,
+  type SideBlockHead,
   type SideChainParams,
   sideBlockId,
   verifyBlockSignature,
@@ -35,7 +37,7 @@ import {
 } from '@bystack/protocol';
 import type { Logger } from '@bystack/runtime';
 import { coinbaseGas, type DecodedReap, decodeReaped } from './block-builder.ts';
-import { decodeBlock, keepTxBytes } from './block-bytes.ts';
+import { type BbftBlock, keepTxBytes } from './block-bytes.ts';
 import { BlockTree, type TreeBlock, type TreeBlockSource } from './block-tree.ts';
 import { fromHex, sameBytes, shortHex, toHex } from './bytes.ts';
 import type { EvidenceRecord, EvidenceSource, EvidenceStore } from './evidence-store.ts';
@@ -131,11 +133,11 @@ export class Bbft {
   /** Signatures of blocks not in the tree yet (being validated, awaiting, or not arrived). */
   readonly #pendingSigs = new Map<string, SignatureMessage[]>();
   /** Valid-looking blocks waiting for their producer's signature. */
-  readonly #awaiting = new Map<string, SideBlock>();
+  readonly #awaiting = new Map<string, BbftBlock>();
   /** Blocks whose parent neither the tree nor the validator has yet, by parent key. */
-  readonly #orphans = new Map<string, SideBlock[]>();
+  readonly #orphans = new Map<string, BbftBlock[]>();
   /** Blocks to validate again (the validator was unreachable, or lacked the parent). */
-  readonly #retry = new Map<string, SideBlock>();
+  readonly #retry = new Map<string, BbftBlock>();
   readonly #rejected = new Lru<string, string>(4096);
   readonly #rounds = new Lru<string, RoundInfo>(1024);
   #tree: BlockTree | undefined;
@@ -211,9 +213,10 @@ export class Bbft {
   /** A block announced on net.block (encoded side block). */
   onBlockAnnounce(bytes: Uint8Array): void {
     void this.#enqueue(async () => {
-      let block: SideBlock;
+      // Read to its header: its transactions are the validator's to check, and the tally's to read.
+      let block: SideBlockHead;
       try {
-        block = decodeBlock(bytes);
+        block = decodeSideBlockHead(bytes);
       } catch (err) {
         this.#metrics?.bbftBlocksRejected.inc({ code: 'MALFORMED' });
         this.#log.debug('undecodable block announcement', { err });
@@ -366,7 +369,7 @@ export class Bbft {
   }
 
   #addNode(
-    block: SideBlock,
+    block: BbftBlock,
     id: Uint8Array,
     round: RoundInfo,
     owner: ElectedProducer,
@@ -386,7 +389,7 @@ export class Bbft {
 
   // ---- receiving blocks ---------------------------------------------------------------------------
 
-  async #receive(block: SideBlock, id: Uint8Array): Promise<void> {
+  async #receive(block: BbftBlock, id: Uint8Array): Promise<void> {
     const tree = this.#tree;
     if (tree === undefined) return;
     const key = toHex(id);
@@ -409,7 +412,7 @@ export class Bbft {
     this.#log.warn('block rejected', { code, id: key.slice(0, 16), ...fields });
   }
 
-  async #admit(block: SideBlock, id: Uint8Array): Promise<void> {
+  async #admit(block: BbftBlock, id: Uint8Array): Promise<void> {
     const tree = this.#tree!;
     const key = toHex(id);
     const { height, previousBlockId, timestamp } = block.header;
@@ -507,7 +510,7 @@ export class Bbft {
   }
 
   /** The verified signature of `owner` for block `id`: from the witness, else from net.sig. */
-  #ownerSignature(block: SideBlock, id: Uint8Array, owner: ElectedProducer): Uint8Array | undefined {
+  #ownerSignature(block: BbftBlock, id: Uint8Array, owner: ElectedProducer): Uint8Array | undefined {
     const candidates: Uint8Array[] = [];
     const inWitness = block.header.witness[owner.order];
     if (inWitness !== undefined && inWitness.length === 64) candidates.push(inWitness);
@@ -518,7 +521,7 @@ export class Bbft {
   }
 
   /** Takes the valid signatures of a block's witness; true if any was new. */
-  #absorbWitness(node: TreeBlock, block: SideBlock): boolean {
+  #absorbWitness(node: TreeBlock, block: BbftBlock): boolean {
     let changed = false;
     block.header.witness.forEach((sig, order) => {
       const producer = node.producers[order];

@@ -1,9 +1,11 @@
 // Side blocks' bytes, kept by their transactions. The blocks bbft sends (to its validator, on
 // net.block) differ from one it decoded or encoded a moment before only in their witness: its own
-// block is checked, then submitted signed and announced; a peer's block is decoded from net.block,
+// block is checked, then submitted signed and announced; a peer's block is read from net.block,
 // then submitted with its owner's signature. Their transactions are not encoded again: the header
 // is, in front of the kept bytes (@bystack/protocol withHeader). An own block's transactions are not
-// encoded even once: their bytes are the coinbase's and the mempool's wire bytes (keepTxBytes).
+// encoded even once: their bytes are the coinbase's and the mempool's wire bytes (keepTxBytes). A
+// peer's block is not even decoded: it is read to its header (a `SideBlockHead`), its transactions'
+// bytes go to the validator as they came, and the tally reads its few facts from them.
 import {
   ByteWriter,
   bodyOf,
@@ -12,9 +14,13 @@ import {
   encodeSideBlock,
   encodeSideBlockHeader,
   type SideBlock,
+  type SideBlockHead,
   type SideTx,
   withHeader,
 } from '@bystack/protocol';
+
+/** A block bbft holds: decoded (its own, the validator's), or read to its header (a peer's, from net.block). */
+export type BbftBlock = SideBlock | SideBlockHead;
 
 const codec = { encodeHeader: encodeSideBlockHeader, decodeHeader: decodeSideBlockHeader };
 /** The transactions' bytes of the blocks decoded or encoded here, by their (never changed) array. */
@@ -27,8 +33,9 @@ export function decodeBlock(bytes: Uint8Array): SideBlock {
   return block;
 }
 
-/** encodeSideBlock, with the transactions' bytes taken from a block with the same ones when known. */
-export function encodeBlock(block: SideBlock): Uint8Array {
+/** encodeSideBlock, with the transactions' bytes taken from the block's head or from a block with the same ones. */
+export function encodeBlock(block: BbftBlock): Uint8Array {
+  if ('body' in block) return withHeader(codec, block.header, block.body);
   const body = bodies.get(block.transactions);
   if (body !== undefined) return withHeader(codec, block.header, body);
   const bytes = encodeSideBlock(block);

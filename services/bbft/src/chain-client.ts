@@ -12,7 +12,7 @@ import {
   type ServiceMetrics,
   statusOfCode,
 } from '@bystack/runtime';
-import { decodeBlock, encodeBlock } from './block-bytes.ts';
+import { type BbftBlock, decodeBlock, encodeBlock } from './block-bytes.ts';
 import { ownBytes } from './bytes.ts';
 import type {
   BlockValidator,
@@ -121,7 +121,7 @@ export class GrpcSideChainView implements SideChainView {
     return this.tally.roundAfter(parentId, signal);
   }
 
-  noteBlock(block: SideBlock, id: Uint8Array): void {
+  noteBlock(block: BbftBlock, id: Uint8Array): void {
     this.tally.noteBlock(block, id);
   }
 }
@@ -149,7 +149,7 @@ export class GrpcBlockValidator implements BlockValidator {
     this.#chain = { chainId };
   }
 
-  validateBlock(block: SideBlock, signal?: AbortSignal): Promise<ValidationVerdict> {
+  validateBlock(block: BbftBlock, signal?: AbortSignal): Promise<ValidationVerdict> {
     return this.#submit(block, false, signal);
   }
 
@@ -157,7 +157,7 @@ export class GrpcBlockValidator implements BlockValidator {
     return this.#submit(block, true, signal);
   }
 
-  async #submit(block: SideBlock, checkOnly: boolean, signal?: AbortSignal): Promise<ValidationVerdict> {
+  async #submit(block: BbftBlock, checkOnly: boolean, signal?: AbortSignal): Promise<ValidationVerdict> {
     try {
       const res = await this.#client.submitBlock(
         { chain: this.#chain, block: { bytes: Buffer.from(encodeBlock(block)) }, checkOnly },

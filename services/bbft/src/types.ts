@@ -2,6 +2,7 @@
 // (cometbft style): the gRPC adapters (chain-client.ts), the store adapter (signer-guard.ts) and
 // the NATS adapter (network.ts) implement them, and tests run them against real servers.
 import type { RoundInfo, SideBlock } from '@bystack/protocol';
+import type { BbftBlock } from './block-bytes.ts';
 
 export type { RoundInfo };
 
@@ -20,8 +21,8 @@ export interface SideChainView {
   getBlockByHeight(height: bigint, signal?: AbortSignal): Promise<SideBlock | undefined>;
   /** The producer set, schedule start and coinbase payouts of the block that would follow `parentId`. */
   roundAfter(parentId: Uint8Array, signal?: AbortSignal): Promise<RoundInfo>;
-  /** Optional: a block the validator accepted that the caller already decoded, so it need not be read again. */
-  noteBlock?(block: SideBlock, id: Uint8Array): void;
+  /** Optional: a block the validator accepted that the caller already holds, so it need not be read again. */
+  noteBlock?(block: BbftBlock, id: Uint8Array): void;
 }
 
 /** What the node's validator says of a block. */
@@ -43,7 +44,7 @@ export type ValidationVerdict =
  */
 export interface BlockValidator {
   /** Validates and files a block carrying its producer's signature in its witness. */
-  validateBlock(block: SideBlock, signal?: AbortSignal): Promise<ValidationVerdict>;
+  validateBlock(block: BbftBlock, signal?: AbortSignal): Promise<ValidationVerdict>;
   /** Validates this producer's own block before it signs it (`check_only`: nothing is filed). */
   checkBlock(block: SideBlock, signal?: AbortSignal): Promise<ValidationVerdict>;
 }

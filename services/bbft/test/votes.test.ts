@@ -3,7 +3,9 @@
 // producer stake for the candidate, confirmed in round r, makes the candidate the producer of round
 // r + 1 (Vapor elects voted candidates only, so it produces alone, and its blocks become
 // irreversible with its own signature); a veto of that vote, confirmed in round s, gives round s + 1
-// back to the devnet producers.
+// back to the devnet producers. The producers read peers' blocks to their headers and the tally's
+// facts from their transactions' bytes: the blocks holding the vote and the veto, as the validator
+// holds them, give the tally the same view read that way as decoded whole.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +13,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chainV1 } from '@bystack/proto';
 import {
+  consensusBlockOf,
+  consensusBlockOfHead,
   createDevnetPegIn,
   createSideTxEntries,
+  decodeSideBlock,
+  decodeSideBlockHead,
   devnetControlProgram,
   devnetXPrv,
   roundOfHeight,
@@ -89,6 +95,14 @@ describe('votes move producers (DPoS on the side devnet)', { timeout: 240_000 },
       },
       30_000,
     );
+  /** The tally's view of block `blockId` from the validator's bytes: read to its header, as decoded whole. */
+  const tallyView = async (blockId: Uint8Array) => {
+    const selector = { $case: 'blockId' as const, value: Buffer.from(blockId) };
+    const bytes = (await node.chain.getBlock({ chain: node.chainRef, selector })).block!.bytes;
+    const view = consensusBlockOfHead(decodeSideBlockHead(bytes), blockId);
+    assert.deepStrictEqual(view, consensusBlockOf(decodeSideBlock(bytes), blockId));
+    return view;
+  };
   /** The producers elected for round `round` (by the tally of the last block of round - 1). */
   const producersOf = async (round: bigint) => {
     const electionBlock = await waitFor(`block ${(round - 1n) * R}`, () => node.atHeight((round - 1n) * R), 60_000);
@@ -138,6 +152,11 @@ describe('votes move producers (DPoS on the side devnet)', { timeout: 240_000 },
     await node.submitTxs([vote.tx]);
     const at = await confirmed('the vote', vote.id);
     voteRound = roundOfHeight(params.consensus, at.height);
+    const votes = (await tallyView(at.blockId)).transactions.flatMap((t) => t.votes);
+    assert.deepEqual(
+      votes.map((v) => [hex(v.producerKey), v.amount]),
+      [[hex(candidateKey), STAKE]],
+    );
 
     const before = await node.roundAfter(at.blockId);
     assert.equal(before.producers.producers.length, 4, 'the vote does not change the round it is in');
@@ -188,6 +207,11 @@ describe('votes move producers (DPoS on the side devnet)', { timeout: 240_000 },
       1000,
     );
     const vetoRound = roundOfHeight(params.consensus, at.height);
+    const vetoes = (await tallyView(at.blockId)).transactions.flatMap((t) => t.vetoes);
+    assert.deepEqual(
+      vetoes.map((v) => [hex(v.producerKey), v.amount]),
+      [[hex(candidateKey), STAKE]],
+    );
     assert.deepEqual(
       (await producersOf(vetoRound + 1n)).map((p) => hex(p.producerKey)),
       producers.map((p) => p.key),

@@ -12,7 +12,7 @@ import type { CoinbaseInput, InputSuffixes, SpendCommitment, SpendInput } from '
 const VERSION_1 = 1n;
 
 /** Transaction serialization flags: upstream accepts exactly 0x07. */
-const TX_SERFLAGS = 0x07;
+export const TX_SERFLAGS = 0x07;
 
 export function writeAssetVersion(w: ByteWriter): void {
   w.writeVarint63(VERSION_1);

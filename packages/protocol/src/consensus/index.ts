@@ -13,6 +13,7 @@ export {
   verifyBlockSignature,
 } from './bbft.ts';
 export { consensusBlockOf, sideBlockFees } from './consensus-block.ts';
+export { consensusBlockOfHead } from './consensus-block-bytes.ts';
 export {
   applyBlockVotes,
   blockProducerReward,

@@ -5,9 +5,11 @@
 // walks it once from genesis. The fetcher is the only I/O, and the caller's.
 import type { SideChainParams } from '../config/devnet.ts';
 import { sideBlockId } from '../sidechain/block-codec.ts';
+import type { SideBlockHead } from '../sidechain/block-head.ts';
 import type { SideBlock, SideBlockHeader } from '../sidechain/types.ts';
 import { keyOf as toHex } from './checks.ts';
 import { consensusBlockOf } from './consensus-block.ts';
+import { consensusBlockOfHead } from './consensus-block-bytes.ts';
 import {
   applyBlockVotes,
   type ConsensusBlock,
@@ -77,11 +79,15 @@ export class VoteTally {
     this.#headers.set(this.#genesisKey, opts.genesis.header);
   }
 
-  /** Remembers a block the caller already holds and the validator accepted (saves fetching it). */
-  noteBlock(block: SideBlock, id: Uint8Array = sideBlockId(block.header)): void {
+  /**
+   * Remembers a block the caller already holds and the validator accepted (saves fetching it): a
+   * decoded block, or one read only to its header (its transactions' bytes are read for the tally).
+   */
+  noteBlock(block: SideBlock | SideBlockHead, id: Uint8Array = sideBlockId(block.header)): void {
     const key = toHex(id);
     this.#headers.set(key, block.header);
-    if (!this.#results.has(key)) this.#noted.set(key, consensusBlockOf(block, id));
+    if (this.#results.has(key)) return;
+    this.#noted.set(key, 'body' in block ? consensusBlockOfHead(block, id) : consensusBlockOf(block, id));
   }
 
   async #header(id: Uint8Array, signal?: AbortSignal): Promise<Header> {

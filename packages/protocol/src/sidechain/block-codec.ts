@@ -41,7 +41,8 @@ export function sideBlockId(header: SideBlockHeader): Uint8Array {
   return sideBlockHeaderEntryId(header);
 }
 
-function readSideBlockHeader(r: ByteReader, serflags: BlockSerflags): SideBlockHeader {
+/** The header at `r` (serialization flags `serflags`), read to its end. */
+export function readSideBlockHeader(r: ByteReader, serflags: BlockSerflags): SideBlockHeader {
   const prefix = readHeaderPrefix(r, serflags);
   const end = r.openExtensible();
   const witness = r.readVarstrList();

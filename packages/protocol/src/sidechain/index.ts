@@ -14,6 +14,7 @@ export {
   encodeSideBlockHeader,
   sideBlockId,
 } from './block-codec.ts';
+export { decodeSideBlockHead, type SideBlockHead } from './block-head.ts';
 export {
   type AssetDefinitionCommitment,
   crossChainInputEntryId,
