@@ -10,6 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chainV1 } from '@bystack/proto';
 import {
+  type ChainTip,
   type ConsumerRun,
   type ConsumerStart,
   type DeclaredConsumer,
@@ -24,7 +25,22 @@ import {
 import { MempoolErrorCode } from './errors.ts';
 import { hexKey } from './hex.ts';
 import type { Mempool } from './mempool.ts';
-import { blockTxLookup, type PoolBlock } from './pool-chain.ts';
+import {
+  type BlockEffects,
+  blockTxLookup,
+  type PendingTxLookup,
+  type PoolBlock,
+  poolBlockEffects,
+} from './pool-chain.ts';
+
+/** A membership test for the hex keys of `ids`, its set built on first use (seldom needed). */
+function keySetTest(ids: readonly Uint8Array[]): (key: string) => boolean {
+  let keys: Set<string> | undefined;
+  return (key) => {
+    keys ??= new Set(ids.map(hexKey));
+    return keys.has(key);
+  };
+}
 
 /** The part of JetStream the follower uses. */
 export type FollowerJetStream = Pick<JetStreamBus, 'ensureConsumer' | 'consume' | 'manager'>;
@@ -70,6 +86,7 @@ export class ChainFollower {
   #run: ConsumerRun | undefined;
   #started: Promise<void> | undefined;
   #stopped = false;
+  #blocksDecoded = 0;
 
   constructor(opts: ChainFollowerOptions, mempool: Mempool) {
     this.#o = opts;
@@ -79,6 +96,11 @@ export class ChainFollower {
   /** Messages handled so far. */
   get handled(): number {
     return this.#run?.handled ?? 0;
+  }
+
+  /** Block bodies decoded so far (a committed event with the block's effects needs none). */
+  get blocksDecoded(): number {
+    return this.#blocksDecoded;
   }
 
   /** Settles when consuming stops: resolves after stop(), rejects on a fatal error. */
@@ -140,18 +162,36 @@ export class ChainFollower {
   }
 
   #committed(data: Uint8Array, ctx: StreamMessageContext): void {
-    let block: PoolBlock;
-    let ref: chainV1.BlockRef | undefined;
+    let effects: BlockEffects;
+    let tip: ChainTip;
     try {
       const msg = chainV1.BlockCommitted.decode(data);
-      block = this.#mempool.rules.decodeBlock(msg.block?.bytes ?? new Uint8Array(0), this.#mempool.pendingTx);
-      ref = msg.ref;
+      const ref = msg.ref?.blockId?.length ? { height: Number(msg.ref.height), blockId: msg.ref.blockId } : undefined;
+      if (msg.effects !== undefined && ref !== undefined) {
+        // The validator says what the block's txs did: its body need not be decoded.
+        const { txIds, consumedOutputIds, createdOutputIds } = msg.effects;
+        effects = {
+          txKeys: txIds.map(hexKey),
+          consumes: consumedOutputIds.map(hexKey),
+          leavesUnspent: keySetTest(createdOutputIds),
+        };
+        tip = ref;
+      } else {
+        // An older validator's event, or one published after the validator restarted.
+        const block = this.#decodeBlock(msg.block?.bytes ?? new Uint8Array(0), this.#mempool.pendingTx);
+        effects = poolBlockEffects(block);
+        tip = ref ?? block.tip;
+      }
     } catch (err) {
       this.#o.log.error('undecodable committed event skipped', { seq: ctx.seq, err });
       return;
     }
-    const tip = ref?.blockId?.length ? { height: Number(ref.height), blockId: ref.blockId } : block.tip;
-    this.#mempool.applyCommitted(block, tip);
+    this.#mempool.applyCommitted(effects, tip);
+  }
+
+  #decodeBlock(bytes: Uint8Array, pending: PendingTxLookup): PoolBlock {
+    this.#blocksDecoded++;
+    return this.#mempool.rules.decodeBlock(bytes, pending);
   }
 
   async #reorged(data: Uint8Array, ctx: StreamMessageContext): Promise<void> {
@@ -161,11 +201,11 @@ export class ChainFollower {
     try {
       const msg = chainV1.BlockReorged.decode(data);
       forkPoint = { height: Number(msg.forkPoint?.height ?? 0n), blockId: msg.forkPoint?.blockId ?? new Uint8Array(0) };
-      const { rules, pendingTx } = this.#mempool;
-      attached = msg.attached.map((b) => rules.decodeBlock(b.bytes, pendingTx));
+      // Decoded: the detached txs are offered to admission again (a reorganization is rare).
+      attached = msg.attached.map((b) => this.#decodeBlock(b.bytes, this.#mempool.pendingTx));
       // A detached tx the new branch holds too needs no id of its own: it is one of those.
       const inAttached = blockTxLookup(attached);
-      detached = msg.detached.map((b) => rules.decodeBlock(b.bytes, inAttached));
+      detached = msg.detached.map((b) => this.#decodeBlock(b.bytes, inAttached));
     } catch (err) {
       this.#o.log.error('undecodable reorged event skipped', { seq: ctx.seq, err });
       return;

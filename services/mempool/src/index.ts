@@ -26,6 +26,7 @@ export { Mempool, type MempoolOptions, type PoolInfo, type ReapResult } from './
 export { defineMempoolMetrics, type MempoolMetrics, mempoolMetricDefs } from './metrics.ts';
 export { type PoolLimits, type PoolTx, RemovalReason, type RoomPlan, TxPool } from './pool.ts';
 export {
+  type BlockEffects,
   type BlockTx,
   blockTxLookup,
   type CandidateTx,
@@ -33,6 +34,7 @@ export {
   type PendingTxLookup,
   type PoolBlock,
   type PoolChain,
+  poolBlockEffects,
   sidePoolChain,
 } from './pool-chain.ts';
 export {

@@ -17,7 +17,15 @@ import { ChainState, sameTip } from './chain-state.ts';
 import { hexKey } from './hex.ts';
 import { type MempoolMetrics, observePool } from './metrics.ts';
 import { type PoolLimits, type PoolTx, RemovalReason, TxPool } from './pool.ts';
-import { mainPoolChain, type PendingTxLookup, type PoolBlock, type PoolChain, sidePoolChain } from './pool-chain.ts';
+import {
+  type BlockEffects,
+  mainPoolChain,
+  type PendingTxLookup,
+  type PoolBlock,
+  type PoolChain,
+  poolBlockEffects,
+  sidePoolChain,
+} from './pool-chain.ts';
 import type { AdmitSource, TxAnnouncer, UtxoSource } from './types.ts';
 
 export type MempoolOptions = {
@@ -135,9 +143,9 @@ export class Mempool {
     return { txCount: this.pool.count, totalBytes: this.pool.bytes, minFeeRate };
   }
 
-  /** A block joined the main chain at `tip`. */
-  applyCommitted(block: PoolBlock, tip: ChainTip): void {
-    this.#removeConfirmedAndConflicts([block]);
+  /** A block that did `effects` joined the main chain at `tip`. */
+  applyCommitted(effects: BlockEffects, tip: ChainTip): void {
+    this.#removeConfirmedAndConflicts([effects]);
     this.#setTip(tip);
     this.#o.metrics.mempoolChainEvents.inc({ chain: this.chain, event: 'committed' });
     observePool(this.#o.metrics, this.chain, this.pool);
@@ -152,7 +160,7 @@ export class Mempool {
     detached: readonly PoolBlock[],
     attached: readonly PoolBlock[],
   ): Promise<AdmitResult[]> {
-    const attachedTxs = this.#removeConfirmedAndConflicts(attached);
+    const attachedTxs = this.#removeConfirmedAndConflicts(attached.map(poolBlockEffects));
     const last = attached.at(-1);
     this.#setTip(last === undefined ? forkPoint : last.tip);
     this.#o.metrics.mempoolChainEvents.inc({ chain: this.chain, event: 'reorged' });
@@ -223,26 +231,40 @@ export class Mempool {
   }
 
   /** Removes what `blocks` confirm or conflict with; returns the keys of every tx they hold. */
-  #removeConfirmedAndConflicts(blocks: readonly PoolBlock[]): Set<string> {
+  #removeConfirmedAndConflicts(blocks: readonly BlockEffects[]): Set<string> {
     const { metrics } = this.#o;
     const inBlocks = new Set<string>();
-    const consumedByBlocks: string[] = [];
+    const confirmed: { readonly tx: PoolTx; readonly block: BlockEffects }[] = [];
     for (const block of blocks) {
-      for (const tx of block.txs) {
-        inBlocks.add(tx.key);
-        consumedByBlocks.push(...tx.consumes);
+      for (const key of block.txKeys) {
+        inBlocks.add(key);
+        const tx = this.pool.removeConfirmed(key);
+        if (tx !== undefined) confirmed.push({ tx, block });
       }
     }
-    let confirmed = 0;
-    for (const key of inBlocks) if (this.pool.removeConfirmed(key) !== undefined) confirmed++;
     // What a block spends or mints, a pending tx may not spend (or, a peg-in, mint) again.
     let conflicts = 0;
-    for (const out of consumedByBlocks) {
-      const spender = this.pool.spenderOf(out);
-      if (spender !== undefined) conflicts += this.pool.removeWithDescendants(spender.key).length;
-      for (const minter of this.pool.parentsOf([out])) conflicts += this.pool.removeWithDescendants(minter).length;
+    for (const block of blocks) {
+      for (const out of block.consumes) {
+        const spender = this.pool.spenderOf(out);
+        if (spender !== undefined) conflicts += this.pool.removeWithDescendants(spender.key).length;
+        for (const minter of this.pool.parentsOf([out])) conflicts += this.pool.removeWithDescendants(minter).length;
+      }
     }
-    if (confirmed > 0) metrics.mempoolTxRemoved.inc({ chain: this.chain, reason: RemovalReason.Confirmed }, confirmed);
+    // Net changes leave out what a block's txs created and spent again: a pending child spending
+    // such an output of a confirmed tx conflicts with the block.
+    for (const { tx, block } of confirmed) {
+      if (block.leavesUnspent === undefined) continue;
+      for (const out of tx.created.keys()) {
+        const spender = this.pool.spenderOf(out);
+        if (spender !== undefined && !block.leavesUnspent(out)) {
+          conflicts += this.pool.removeWithDescendants(spender.key).length;
+        }
+      }
+    }
+    if (confirmed.length > 0) {
+      metrics.mempoolTxRemoved.inc({ chain: this.chain, reason: RemovalReason.Confirmed }, confirmed.length);
+    }
     if (conflicts > 0) metrics.mempoolTxRemoved.inc({ chain: this.chain, reason: RemovalReason.Conflict }, conflicts);
     return inBlocks;
   }

@@ -52,6 +52,26 @@ export type BlockTx = {
 
 export type PoolBlock = { readonly tip: ChainTip; readonly txs: readonly BlockTx[] };
 
+/** What a committed block does to the pool: the txs it confirms, the outputs it spends or mints. */
+export type BlockEffects = {
+  /** Hex ids of its txs. */
+  readonly txKeys: readonly string[];
+  /** Hex ids of the outputs its txs consume: a pending tx consuming one of them conflicts. */
+  readonly consumes: readonly string[];
+  /**
+   * Given when `consumes` is the block's net change (as the validator files it: without the outputs
+   * its own txs create and spend again): whether the block leaves output `out` unspent.
+   */
+  readonly leavesUnspent?: (out: string) => boolean;
+};
+
+/** The effects of a decoded block. */
+export function poolBlockEffects(block: PoolBlock): BlockEffects {
+  const consumes: string[] = [];
+  for (const tx of block.txs) for (const out of tx.consumes) consumes.push(out);
+  return { txKeys: block.txs.map((tx) => tx.key), consumes };
+}
+
 /** What the pool already knows of a tx with exactly these wire bytes, if it knows one. */
 export type PendingTxLookup = (
   txBytes: Uint8Array,

@@ -17,12 +17,15 @@ import {
   hex,
   makeBlock,
   minerKey,
+  nativeOutput,
   outputOf,
+  type PublishOptions,
   parentOf,
   pay,
   publishCommitted,
   publishReorged,
   type Spendable,
+  transfer,
   txBytes,
   txIdOf,
 } from './fixtures.ts';
@@ -32,7 +35,7 @@ const PREFIX = 'evt';
 const NODE = 'n0';
 const bob = devnetKey('bob');
 const carol = devnetKey('carol');
-const alices = Array.from({ length: 12 }, (_, i) => devnetKey('alice', i));
+const alices = Array.from({ length: 16 }, (_, i) => devnetKey('alice', i));
 const BTM = 100_000_000n;
 
 let nats: TestServer;
@@ -77,38 +80,92 @@ const isPending = async (tx: Tx, m: TestMempool = mp) =>
 const tipHeight = async (m: TestMempool = mp) =>
   (await m.client.reapTxs({ chain: undefined, maxGas: 0n, maxTxs: 1 })).tip?.height;
 
-/** What the validator does for a new block: commit through the store, then publish the event. */
-async function commitAndPublish(txs: Tx[] = []): Promise<void> {
+/**
+ * What the validator does for a new block: commit through the store, then publish the event (as an
+ * older validator by default: the block's bytes, no effects).
+ */
+async function commitAndPublish(txs: Tx[] = [], opts: PublishOptions = {}): Promise<void> {
   const block = await funded.chain.mine(txs);
-  await publishCommitted(js, NODE, block);
+  await publishCommitted(js, NODE, block, 'main', opts);
   await eventually(async () => (await tipHeight()) === block.header.height, 5000, `tip ${block.header.height}`);
+}
+
+const removedCount = async (reason: string) => {
+  const text = await mp.handle.metrics.registry.getSingleMetricAsString('bystack_mempool_tx_removed_total');
+  return Number(new RegExp(`reason="${reason}"[^}]*} (\\d+)`).exec(text)?.[1] ?? 0);
+};
+
+/**
+ * Five pending txs, then a block (published as `opts` says) that confirms one and spends the input of
+ * another: the confirmed tx leaves and its child stays; the conflicting tx leaves with its child; an
+ * unrelated tx stays. Returns the txs that stay.
+ */
+async function confirmAndConflict(opts: PublishOptions = {}): Promise<{ child: Tx; unrelated: Tx }> {
+  const confirmed = pay(fresh(), bob, 2n * BTM);
+  const child = pay(outputOf(confirmed, 0, bob), carol, BTM);
+  const outA = fresh();
+  const conflicting = pay(outA, bob, 3n * BTM);
+  const conflictChild = pay(outputOf(conflicting, 0, bob), carol, BTM);
+  const unrelated = pay(fresh(), bob, BTM);
+  const pendingBefore = (await mp.client.getPoolInfo({ chain: undefined })).txCount;
+  for (const tx of [confirmed, child, conflicting, conflictChild, unrelated]) await submit(mp, tx);
+  assert.equal((await mp.client.getPoolInfo({ chain: undefined })).txCount, pendingBefore + 5);
+
+  const winner = pay(outA, carol, 4n * BTM); // spends outA too: the block's version wins
+  await commitAndPublish([confirmed, winner], opts);
+
+  assert.equal(await isPending(confirmed), false, 'confirmed: gone');
+  assert.equal(await isPending(child), true, 'its child stays, now spending a chain output');
+  assert.equal(await isPending(conflicting), false, 'conflicting: gone');
+  assert.equal(await isPending(conflictChild), false, 'and its descendants');
+  assert.equal(await isPending(unrelated), true);
+  return { child, unrelated };
 }
 
 describe('chain events', () => {
   test('a committed block removes confirmed and conflicting txs, keeps children of confirmed ones', async () => {
-    const confirmed = pay(fresh(), bob, 2n * BTM);
-    const child = pay(outputOf(confirmed, 0, bob), carol, BTM);
-    const outA = fresh();
-    const conflicting = pay(outA, bob, 3n * BTM);
-    const conflictChild = pay(outputOf(conflicting, 0, bob), carol, BTM);
-    const unrelated = pay(fresh(), bob, BTM);
-    for (const tx of [confirmed, child, conflicting, conflictChild, unrelated]) await submit(mp, tx);
-    assert.equal((await mp.client.getPoolInfo({ chain: undefined })).txCount, 5);
-
-    const winner = pay(outA, carol, 4n * BTM); // spends outA too: the block's version wins
-    await commitAndPublish([confirmed, winner]);
-
-    assert.equal(await isPending(confirmed), false, 'confirmed: gone');
-    assert.equal(await isPending(child), true, 'its child stays, now spending a chain output');
-    assert.equal(await isPending(conflicting), false, 'conflicting: gone');
-    assert.equal(await isPending(conflictChild), false, 'and its descendants');
-    assert.equal(await isPending(unrelated), true);
+    const decoded = mp.modules.follower.blocksDecoded;
+    const { child, unrelated } = await confirmAndConflict();
+    assert.equal(mp.modules.follower.blocksDecoded, decoded + 1, 'an event without effects: the body decoded');
     // The child is spendable from the chain now: the reap hands it out alone.
     const reaped = await mp.client.reapTxs({ chain: undefined, maxGas: 0n, maxTxs: 0 });
     assert.deepEqual(reaped.txs.map((t) => hex(t.bytes)).sort(), [hex(txBytes(child)), hex(txBytes(unrelated))].sort());
-    const removed = await mp.handle.metrics.registry.getSingleMetricAsString('bystack_mempool_tx_removed_total');
-    assert.match(removed, /reason="confirmed"[^}]*} 1/);
-    assert.match(removed, /reason="conflict"[^}]*} 2/);
+    assert.equal(await removedCount('confirmed'), 1);
+    assert.equal(await removedCount('conflict'), 2);
+  });
+
+  test("a committed event with the block's effects: confirmed and conflicting txs leave, no body decoded", async () => {
+    const [confirmedBefore, conflictsBefore] = [await removedCount('confirmed'), await removedCount('conflict')];
+    const decoded = mp.modules.follower.blocksDecoded;
+    // Without the block's bytes: only the effects can tell the follower what the block did.
+    await confirmAndConflict({ effects: true, body: false });
+    assert.equal(mp.modules.follower.blocksDecoded, decoded, 'nothing decoded');
+    assert.equal(await removedCount('confirmed'), confirmedBefore + 1);
+    assert.equal(await removedCount('conflict'), conflictsBefore + 2);
+    // With the bytes too (as the validator publishes it), the effects are still what is read.
+    const next = pay(fresh(), bob, BTM);
+    await submit(mp, next);
+    await commitAndPublish([next], { effects: true });
+    assert.equal(await isPending(next), false);
+    assert.equal(mp.modules.follower.blocksDecoded, decoded, 'still nothing decoded');
+  });
+
+  test('effects net of in-block spends: a pending child spending what the block spent again is evicted', async () => {
+    const parent = transfer([fresh()], [nativeOutput(bob.program, 2n * BTM), nativeOutput(bob.program, 3n * BTM)]);
+    const spendsFirst = pay(outputOf(parent, 0, bob), carol, BTM);
+    const spendsSecond = pay(outputOf(parent, 1, bob), carol, BTM);
+    for (const tx of [parent, spendsFirst, spendsSecond]) await submit(mp, tx);
+    const decoded = mp.modules.follower.blocksDecoded;
+
+    // The block confirms the parent and spends its first output again in another tx: that output is
+    // in neither of the event's lists.
+    const rival = pay(outputOf(parent, 0, bob), bob, BTM + 1n);
+    await commitAndPublish([parent, rival], { effects: true, body: false });
+
+    assert.equal(mp.modules.follower.blocksDecoded, decoded, 'nothing decoded');
+    assert.equal(await isPending(parent), false, 'confirmed');
+    assert.equal(await isPending(spendsFirst), false, 'its output was spent in the block: a conflict');
+    assert.equal(await isPending(spendsSecond), true, 'its output is on the chain, unspent');
   });
 
   test('txs whose time range the next height passes expire', async () => {

@@ -396,14 +396,39 @@ export async function declareEventsStream(js: JetStreamBus, nodeId: string, chai
   return name;
 }
 
-export async function publishCommitted(js: JetStreamBus, nodeId: string, block: Block, chain = 'main'): Promise<void> {
+/** How a committed event is published (see publishCommitted). */
+export type PublishOptions = { readonly effects?: boolean; readonly body?: boolean };
+
+/**
+ * A block's committed event. As an older validator publishes it by default: with its bytes only;
+ * `effects` adds what its txs did as the validator files it (ids in block order; the outputs spent
+ * and left unspent, net of those created and spent again in the block), `body: false` leaves the
+ * bytes out.
+ */
+export async function publishCommitted(
+  js: JetStreamBus,
+  nodeId: string,
+  block: Block,
+  chain = 'main',
+  opts: PublishOptions = {},
+): Promise<void> {
   const id = blockId(block.header);
+  const entries = block.transactions.map((tx) => createTxEntries(tx));
+  const spent = entries.flatMap((e) => e.spentOutputIds.flatMap((out) => (out ? [Buffer.from(out)] : [])));
+  const created = entries.flatMap((e) => e.outputIds.map((out) => Buffer.from(out)));
+  const [spentKeys, createdKeys] = [new Set(spent.map(hex)), new Set(created.map(hex))];
+  const effects = {
+    txIds: entries.map((e) => Buffer.from(e.txId)),
+    consumedOutputIds: spent.filter((out) => !createdKeys.has(hex(out))),
+    createdOutputIds: created.filter((out) => !spentKeys.has(hex(out))),
+  };
   await js.publish(
     subject(chain, nodeId, 'committed'),
     chainV1.BlockCommitted,
     {
       ref: { blockId: Buffer.from(id), height: block.header.height },
-      block: { bytes: Buffer.from(encodeBlock(block)) },
+      ...(opts.body === false ? {} : { block: { bytes: Buffer.from(encodeBlock(block)) } }),
+      ...(opts.effects ? { effects } : {}),
     },
     { msgId: `${hex(id)}-committed`, height: block.header.height },
   );

@@ -10,7 +10,7 @@
 // Cores are shared by all three, as on a one-machine node: the figure is the sum of the phases.
 // Run: node services/validator/bench/node-path.bench.ts
 import { availableParallelism } from 'node:os';
-import { defineMempoolMetrics, Mempool } from '@bystack/mempool';
+import { defineMempoolMetrics, Mempool, poolBlockEffects } from '@bystack/mempool';
 import { type ChainReader, TemplateBuilder, templateBlock } from '@bystack/miner';
 import {
   blockId,
@@ -91,7 +91,7 @@ async function connect(bytes: Uint8Array): Promise<void> {
   phases.connect += performance.now() - t0;
   t0 = performance.now();
   const block = mempool.rules.decodeBlock(bytes);
-  mempool.applyCommitted(block, block.tip);
+  mempool.applyCommitted(poolBlockEffects(block), block.tip);
   phases.confirm += performance.now() - t0;
 }
 

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { chainV1 } from '@bystack/proto';
 import type { DurableStore, JetStreamBus, Logger, StreamSpec } from '@bystack/runtime';
 import { subject } from '@bystack/runtime';
+import type { BlockTxEffects, RecentBlockEffects } from './block-effects.ts';
 import type { IndexNode } from './block-index.ts';
 import { buf, hex, unhex } from './bytes.ts';
 import type { AnyChain } from './pipeline.ts';
@@ -31,6 +32,8 @@ export type EventPublisherOptions = {
   readonly retryMs?: number;
   /** The NATS server's largest payload (bytes); a bigger event goes out without its block bodies. */
   readonly maxPayload?: () => number;
+  /** What committed blocks' transactions did, carried by their committed events while kept. */
+  readonly effects?: RecentBlockEffects;
   /** Test crash points around the publication of a block's committed event. */
   readonly crash?: (point: 'before-publish' | 'after-publish', height: number) => void;
 };
@@ -156,17 +159,30 @@ export class EventPublisher {
       if (this.opts.signal.aborted) break;
       this.opts.crash?.('before-publish', node.height);
       const bytes = await this.chain.blockBytes(node);
-      const fits = this.fits(bytes.length, node);
+      const effects = this.opts.effects?.get(node.key);
+      const effectsSize = effects === undefined ? 0 : effectsBytes(effects);
+      const fits = this.fits(bytes.length + effectsSize, node);
       const ack = await this.js.publish(
         this.committedSubject,
         chainV1.BlockCommitted,
         {
           ref: { blockId: buf(node.id), height: BigInt(node.height) },
           ...(fits ? { block: { bytes: buf(bytes) } } : {}),
+          // Without the body, the effects alone still spare the followers a fetch and a decode.
+          ...(effects !== undefined && (fits || effectsSize <= this.maxEventBytes())
+            ? {
+                effects: {
+                  txIds: effects.txIds.map(buf),
+                  consumedOutputIds: effects.consumedOutputIds.map(buf),
+                  createdOutputIds: effects.createdOutputIds.map(buf),
+                },
+              }
+            : {}),
         },
         { msgId: `${node.key}.committed.${epoch}`, height: BigInt(node.height) },
       );
       if (!ack.duplicate) this.published++;
+      this.opts.effects?.forget(node.key);
       this.opts.crash?.('after-publish', node.height);
       this.marker = { epoch, height: node.height, block: node.key };
       if (++sinceSaved >= MARKER_EVERY) {
@@ -227,7 +243,7 @@ export class EventPublisher {
 
   /** Whether `size` bytes of blocks fit one message; logged when not (raise the server's max_payload). */
   private fits(size: number, node: IndexNode): boolean {
-    const max = (this.opts.maxPayload?.() ?? Number.POSITIVE_INFINITY) - 64 * 1024;
+    const max = this.maxEventBytes();
     if (size <= max) return true;
     this.opts.log.error('event too large for the NATS max payload: published without its block bodies', {
       block: node.key,
@@ -238,12 +254,22 @@ export class EventPublisher {
     return false;
   }
 
+  /** The most bytes of blocks and effects one event carries (the payload, less room for the rest). */
+  private maxEventBytes(): number {
+    return (this.opts.maxPayload?.() ?? Number.POSITIVE_INFINITY) - 64 * 1024;
+  }
+
   private saveMarker(marker: EventMarker): void {
     const tmp = `${this.markerPath}.tmp`;
     writeFileSync(tmp, JSON.stringify(marker));
     renameSync(tmp, this.markerPath);
     this.marker = marker;
   }
+}
+
+/** About the encoded size of `effects` (32-byte ids, each with its tag and length). */
+function effectsBytes(effects: BlockTxEffects): number {
+  return 34 * (effects.txIds.length + effects.consumedOutputIds.length + effects.createdOutputIds.length);
 }
 
 export function refOf(node: IndexNode): { blockId: Uint8Array; height: bigint } {

@@ -31,6 +31,7 @@ import {
 } from '@bystack/runtime';
 import { Redis } from 'ioredis';
 import { createChainService } from './api.ts';
+import { RecentBlockEffects } from './block-effects.ts';
 import { hex } from './bytes.ts';
 import { Chain } from './chain.ts';
 import { chainConfig } from './chain-config.ts';
@@ -48,6 +49,8 @@ export type Validator = {
   readonly chain: AnyChain;
   readonly store: TieredStore;
   readonly events: EventPublisher;
+  /** What committed blocks' txs did, kept until their events are out. */
+  readonly effects: RecentBlockEffects;
   readonly sync: NetSync;
   /** The bound gRPC port. */
   readonly grpcPort: number;
@@ -88,15 +91,18 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
 
   // The chain is built below; the crash hooks look heights up in its index.
   let chain: AnyChain | undefined;
-  const hooks: TieredStoreHooks = config.testCrashPoint
-    ? {
-        afterDurableCommit: (commit) => crash('after-durable-commit', commit.height),
-        afterDurableRevert: (_chain, blockId) => {
-          const node = chain?.index.get(hex(blockId));
-          if (node) crash('after-durable-revert', node.height);
-        },
-      }
-    : {};
+  // What each commit's transactions did, for its committed event (the mempool then decodes nothing).
+  const effects = new RecentBlockEffects();
+  const hooks: TieredStoreHooks = {
+    afterDurableCommit: (commit) => {
+      effects.record(commit);
+      crash('after-durable-commit', commit.height);
+    },
+    afterDurableRevert: (_chain, blockId) => {
+      const node = chain?.index.get(hex(blockId));
+      if (node) crash('after-durable-revert', node.height);
+    },
+  };
   const store = createTieredStore({ durable, hot, hooks });
   for (const report of await store.repair([chainId])) {
     log.info('hot tier repaired', { ...report, tip: report.tip?.height });
@@ -189,6 +195,7 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     log: log.child({ module: 'events' }),
     signal: ctx.signal,
     maxPayload: () => bus.connection.info?.max_payload ?? 1024 * 1024,
+    effects,
     crash,
   });
   await events.declare();
@@ -246,5 +253,5 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     grpc_port: grpcPort,
     metrics: metricsServer.url,
   });
-  return { chain, store, events, sync, grpcPort, metricsUrl: metricsServer.url };
+  return { chain, store, events, effects, sync, grpcPort, metricsUrl: metricsServer.url };
 }

@@ -325,6 +325,12 @@ describe('validator (in process)', () => {
       reorged.attached.map((b) => hex(b.bytes)),
       [s1, s2, s3, s4].map((b) => hex(b.bytes)),
     );
+    // A block the reorganization attached carries its effects too.
+    assert.deepEqual(
+      ev[2]!.committed!.effects!.txIds.map(hex),
+      [s2.block.transactions[0]!, toC].map((t) => hex(txIdOf(t))),
+    );
+    assert.deepEqual(ev[2]!.committed!.effects!.consumedOutputIds.map(hex), [hex(outputIdOf(coin))]);
     assert.deepEqual(
       ev.slice(1).map((e) => Number(e.committed!.ref!.height)),
       [23, 24, 25, 26],

@@ -27,6 +27,7 @@ import {
 } from '@bystack/protocol';
 import { createNatsBus, isRpcError, type NatsBus, statusOfCode, subject } from '@bystack/runtime';
 import { startNats, startRedis, type TestServer } from '@bystack/testing';
+import { eventStreamSpec } from '../src/index.ts';
 import { Disposition, hex, type InProcessValidator, startValidator, tempDir } from './devnet.ts';
 import { SideBlockMaker } from './side-blocks.ts';
 
@@ -121,6 +122,19 @@ describe('the validator on a side chain', { timeout: 60_000 }, () => {
     assert.equal(status.status, chainV1.TxStatus.TX_STATUS_CONFIRMED);
     const { utxos } = await v.client.listUtxos({ chain, controlProgram: Buffer.from(recipient) });
     assert.ok(utxos.some((u) => u.amount === 990_000_000n && !u.coinbase));
+    // Its committed event: the peg-in consumes the main-chain output it mints (a pending copy conflicts).
+    await v.v.events.idle();
+    const js = await bus.jetstream();
+    const last = await js.manager.streams.getMessage(eventStreamSpec(params.chainId, 'n0').name, {
+      last_by_subj: subject(params.chainId, 'n0', 'committed'),
+    });
+    const effects = chainV1.BlockCommitted.decode(last!.data).effects!;
+    const entries = signed.block.transactions.map((t) => createSideTxEntries(t));
+    assert.deepEqual(
+      effects.txIds.map(hex),
+      entries.map((e) => hex(e.txId)),
+    );
+    assert.deepEqual(effects.consumedOutputIds.map(hex), [hex(createSideTxEntries(tx).mainchainOutputIds[0]!)]);
     for await (const { ref, block } of v.client.watchBlocks({ chain, fromHeight: 0n, fromTip: false })) {
       if (ref!.height === 0n) continue;
       assert.equal(hex(sideBlockId(decodeSideBlock(block!.bytes).header)), hex(signed.id), 'WatchBlocks streams it');

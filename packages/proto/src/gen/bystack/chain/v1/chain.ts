@@ -334,8 +334,39 @@ export interface GetBlocksResponse {
 
 /** bystack.<chain>.<node>.committed (JetStream, message id = block id): a block joined the main chain. */
 export interface BlockCommitted {
-  ref?: BlockRef | undefined;
-  block?: RawBlock | undefined;
+  ref?:
+    | BlockRef
+    | undefined;
+  /** Absent when the block would not fit the server's max payload. */
+  block?:
+    | RawBlock
+    | undefined;
+  /**
+   * What the block's transactions did, as the validator learned it validating the block, so that
+   * a follower needs no decode of the body; absent from an older validator, or when the validator
+   * no longer had it at hand (after a restart).
+   */
+  effects?: BlockTxEffects | undefined;
+}
+
+/**
+ * A committed block's transactions as a follower of the chain needs them. The outputs are the
+ * block's net changes, as the validator files them: an output the block creates and spends again
+ * is in neither list.
+ */
+export interface BlockTxEffects {
+  /** The transaction ids, in block order. */
+  txIds: Buffer[];
+  /**
+   * The output ids the transactions consume: the outputs they spend and, on a side chain, the
+   * main-chain outputs their peg-ins mint (a pending transaction consuming one conflicts).
+   */
+  consumedOutputIds: Buffer[];
+  /**
+   * The outputs the transactions create and the block leaves unspent (a pending child of a block
+   * transaction that spends one of its other outputs conflicts with the block).
+   */
+  createdOutputIds: Buffer[];
 }
 
 /**
@@ -2200,7 +2231,7 @@ export const GetBlocksResponse: MessageFns<GetBlocksResponse> = {
 };
 
 function createBaseBlockCommitted(): BlockCommitted {
-  return { ref: undefined, block: undefined };
+  return { ref: undefined, block: undefined, effects: undefined };
 }
 
 export const BlockCommitted: MessageFns<BlockCommitted> = {
@@ -2210,6 +2241,9 @@ export const BlockCommitted: MessageFns<BlockCommitted> = {
     }
     if (message.block !== undefined) {
       RawBlock.encode(message.block, writer.uint32(18).fork()).join();
+    }
+    if (message.effects !== undefined) {
+      BlockTxEffects.encode(message.effects, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -2243,6 +2277,14 @@ export const BlockCommitted: MessageFns<BlockCommitted> = {
             message.block = RawBlock.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.effects = BlockTxEffects.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2259,6 +2301,7 @@ export const BlockCommitted: MessageFns<BlockCommitted> = {
     return {
       ref: isSet(object.ref) ? BlockRef.fromJSON(object.ref) : undefined,
       block: isSet(object.block) ? RawBlock.fromJSON(object.block) : undefined,
+      effects: isSet(object.effects) ? BlockTxEffects.fromJSON(object.effects) : undefined,
     };
   },
 
@@ -2269,6 +2312,9 @@ export const BlockCommitted: MessageFns<BlockCommitted> = {
     }
     if (message.block !== undefined) {
       obj.block = RawBlock.toJSON(message.block);
+    }
+    if (message.effects !== undefined) {
+      obj.effects = BlockTxEffects.toJSON(message.effects);
     }
     return obj;
   },
@@ -2282,6 +2328,122 @@ export const BlockCommitted: MessageFns<BlockCommitted> = {
     message.block = (object.block !== undefined && object.block !== null)
       ? RawBlock.fromPartial(object.block)
       : undefined;
+    message.effects = (object.effects !== undefined && object.effects !== null)
+      ? BlockTxEffects.fromPartial(object.effects)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseBlockTxEffects(): BlockTxEffects {
+  return { txIds: [], consumedOutputIds: [], createdOutputIds: [] };
+}
+
+export const BlockTxEffects: MessageFns<BlockTxEffects> = {
+  encode(message: BlockTxEffects, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.txIds) {
+      writer.uint32(10).bytes(v!);
+    }
+    for (const v of message.consumedOutputIds) {
+      writer.uint32(18).bytes(v!);
+    }
+    for (const v of message.createdOutputIds) {
+      writer.uint32(26).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BlockTxEffects {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBlockTxEffects();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.txIds.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.consumedOutputIds.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.createdOutputIds.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BlockTxEffects {
+    return {
+      txIds: globalThis.Array.isArray(object?.txIds)
+        ? object.txIds.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.tx_ids)
+        ? object.tx_ids.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      consumedOutputIds: globalThis.Array.isArray(object?.consumedOutputIds)
+        ? object.consumedOutputIds.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.consumed_output_ids)
+        ? object.consumed_output_ids.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+      createdOutputIds: globalThis.Array.isArray(object?.createdOutputIds)
+        ? object.createdOutputIds.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.created_output_ids)
+        ? object.created_output_ids.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+    };
+  },
+
+  toJSON(message: BlockTxEffects): unknown {
+    const obj: any = {};
+    if (message.txIds?.length) {
+      obj.txIds = message.txIds.map((e) => base64FromBytes(e));
+    }
+    if (message.consumedOutputIds?.length) {
+      obj.consumedOutputIds = message.consumedOutputIds.map((e) => base64FromBytes(e));
+    }
+    if (message.createdOutputIds?.length) {
+      obj.createdOutputIds = message.createdOutputIds.map((e) => base64FromBytes(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<BlockTxEffects>): BlockTxEffects {
+    return BlockTxEffects.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<BlockTxEffects>): BlockTxEffects {
+    const message = createBaseBlockTxEffects();
+    message.txIds = object.txIds?.map((e) => e) || [];
+    message.consumedOutputIds = object.consumedOutputIds?.map((e) => e) || [];
+    message.createdOutputIds = object.createdOutputIds?.map((e) => e) || [];
     return message;
   },
 };
