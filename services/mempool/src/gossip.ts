@@ -1,9 +1,11 @@
 // Gossip of pending transactions on `bystack.<chain>.net.tx` (core NATS, crosses between nodes):
 // every tx this node admits from a client or re-admits after a reorg is published once with this
-// node as its origin; txs other nodes publish go through the same admission as a client's (batched
-// with each other), and are not published again: every node subscribes to the subject, so a relay
-// would only echo. A node ignores its own messages. Duplicates die at admission (DUPLICATE_TX).
-import { mempoolV1 } from '@bystack/proto';
+// node as its origin, one message per admission batch (a message per tx cost the sender, NATS and
+// every subscriber, the sender itself included, a message each); txs other nodes publish go through
+// the same admission as a client's (batched with each other), and are not published again: every
+// node subscribes to the subject, so a relay would only echo. A node ignores its own messages.
+// Duplicates die at admission (DUPLICATE_TX).
+import { type chainV1, mempoolV1 } from '@bystack/proto';
 import { type Bus, type BusSubscription, type Logger, subject } from '@bystack/runtime';
 import type { AdmitResult } from './admission.ts';
 import { MempoolErrorCode } from './errors.ts';
@@ -19,9 +21,14 @@ export type TxGossipOptions = {
   readonly chain: string;
   readonly nodeId: string;
   readonly log: Logger;
-  /** Gossip messages admitted at once (default 512): they batch into the same admission. */
+  /** Gossip messages admitted at once (default 64): their txs batch into the same admission. */
   readonly concurrency?: number;
 };
+
+/** Txs per gossip message at most: ~300 KB of transfers, well under NATS's 1 MB default payload. */
+const TXS_PER_MESSAGE = 1024;
+/** And bytes per message at most (a few big txs). */
+const BYTES_PER_MESSAGE = 512 * 1024;
 
 /** What gossip hands received txs to. */
 export interface GossipSink {
@@ -46,12 +53,18 @@ export class TxGossip implements TxAnnouncer {
       mempoolV1.TxGossip,
       async (msg) => {
         if (msg.originNode === nodeId) return;
-        const result = await sink.submit(msg.tx?.bytes ?? new Uint8Array(0), 'gossip');
-        if (!result.ok && result.error.code !== MempoolErrorCode.DUPLICATE_TX) {
-          log.debug('gossiped tx rejected', { origin: msg.originNode, code: result.error.code });
-        }
+        const txs = msg.tx ? [msg.tx, ...msg.txs] : msg.txs;
+        if (txs.length === 0) txs.push({ bytes: Buffer.alloc(0) }); // rejected as malformed, and counted
+        await Promise.all(
+          txs.map(async (raw) => {
+            const result = await sink.submit(raw.bytes, 'gossip');
+            if (!result.ok && result.error.code !== MempoolErrorCode.DUPLICATE_TX) {
+              log.debug('gossiped tx rejected', { origin: msg.originNode, code: result.error.code });
+            }
+          }),
+        );
       },
-      { concurrency: this.#o.concurrency ?? 512 },
+      { concurrency: this.#o.concurrency ?? 64 },
     );
     return this.#subscription;
   }
@@ -59,8 +72,18 @@ export class TxGossip implements TxAnnouncer {
   announce(txs: readonly Uint8Array[]): void {
     const { bus, nodeId, log } = this.#o;
     try {
-      for (const bytes of txs)
-        bus.publish(this.#subject, mempoolV1.TxGossip, { tx: { bytes: asBuffer(bytes) }, originNode: nodeId });
+      for (let at = 0; at < txs.length; ) {
+        const batch: chainV1.RawTx[] = [];
+        let size = 0;
+        while (at < txs.length && batch.length < TXS_PER_MESSAGE) {
+          const bytes = txs[at]!;
+          if (batch.length > 0 && size + bytes.length > BYTES_PER_MESSAGE) break;
+          batch.push({ bytes: asBuffer(bytes) });
+          size += bytes.length;
+          at++;
+        }
+        bus.publish(this.#subject, mempoolV1.TxGossip, { tx: undefined, txs: batch, originNode: nodeId });
+      }
     } catch (err) {
       // Shutting down or disconnected: the txs stay pending here; gossip is best effort.
       log.warn('tx gossip not published', { err, txs: txs.length });

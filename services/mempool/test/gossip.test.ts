@@ -1,6 +1,6 @@
 // Gossip between two mempools (nodes n0 and n1) on one nats-server, both reading one hot tier: a tx
-// admitted by one becomes pending on the other, which does not publish it again; a bad tx gossiped
-// by a third party is rejected by the same admission as a client's.
+// admitted by one becomes pending on the other, which does not publish it again; an admitted batch
+// is one message; a bad tx gossiped by a third party is rejected by the same admission as a client's.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { mempoolV1 } from '@bystack/proto';
@@ -13,7 +13,7 @@ import { eventually, startTestMempool, type TestMempool } from './helpers.ts';
 
 const PREFIX = 'gsp';
 const bob = devnetKey('bob');
-const alices = Array.from({ length: 6 }, (_, i) => devnetKey('alice', i));
+const alices = Array.from({ length: 12 }, (_, i) => devnetKey('alice', i));
 const BTM = 100_000_000n;
 
 let nats: TestServer;
@@ -73,6 +73,42 @@ describe('gossip', () => {
     await watcher.drain();
   });
 
+  test('an admitted batch leaves as one message; every tx of it becomes pending on the other node', async () => {
+    const messages: mempoolV1.TxGossip[] = [];
+    const watcher = bus.subscribe(subject('main', 'net', 'tx'), mempoolV1.TxGossip, (msg) => {
+      messages.push(msg);
+    });
+    await bus.flush();
+    const txs = [6, 7, 8, 9].map((i) => pay(funded.outputs[i]!, bob, BTM));
+    const res = await m0.client.submitTxBatch({
+      chain: undefined,
+      txs: txs.map((t) => ({ bytes: Buffer.from(txBytes(t)) })),
+    });
+    assert.equal(res.results.filter((r) => r.error === undefined).length, 4);
+    for (const t of txs) await eventually(() => isPending(m1, t), 5000, 'gossip to n1');
+    await eventually(() => messages.length >= 1, 5000, 'the message seen');
+    await bus.flush();
+    assert.equal(messages.length, 1, 'one message');
+    assert.deepEqual(
+      messages[0]!.txs.map((r) => Buffer.from(r.bytes).toString('hex')),
+      txs.map((t) => Buffer.from(txBytes(t)).toString('hex')),
+    );
+    assert.equal(messages[0]!.tx, undefined);
+    await watcher.drain();
+  });
+
+  test('a message with a single tx and a batch: all of them go through admission', async () => {
+    const [single, ...batch] = [10, 11].map((i) => pay(funded.outputs[i]!, bob, BTM));
+    bus.publish(subject('main', 'net', 'tx'), mempoolV1.TxGossip, {
+      tx: { bytes: Buffer.from(txBytes(single!)) },
+      txs: batch.map((t) => ({ bytes: Buffer.from(txBytes(t)) })),
+      originNode: 'n9',
+    });
+    for (const t of [single!, ...batch]) {
+      await eventually(async () => (await isPending(m0, t)) && isPending(m1, t), 5000, 'admitted on both nodes');
+    }
+  });
+
   test('a double spend of a gossiped tx is refused on the other node too', async () => {
     const t = pay(funded.outputs[2]!, bob, BTM);
     await submit(m0, t);
@@ -88,6 +124,7 @@ describe('gossip', () => {
     const bad = withBadSignature(good);
     bus.publish(subject('main', 'net', 'tx'), mempoolV1.TxGossip, {
       tx: { bytes: Buffer.from(txBytes(bad)) },
+      txs: [],
       originNode: 'evil',
     });
     await bus.flush();

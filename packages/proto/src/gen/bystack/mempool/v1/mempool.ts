@@ -96,10 +96,14 @@ export interface GetPendingTxResponse {
   tx?: RawTx | undefined;
 }
 
-/** bystack.<chain>.net.tx: a transaction a node admitted, gossiped to the network. */
+/**
+ * bystack.<chain>.net.tx: transactions a node admitted, gossiped to the network: one message per
+ * admission batch, its txs in `txs`; `tx` is a single tx (senders before batches), taken as well.
+ */
 export interface TxGossip {
   tx?: RawTx | undefined;
   originNode: string;
+  txs: RawTx[];
 }
 
 function createBaseSubmitTxRequest(): SubmitTxRequest {
@@ -1157,7 +1161,7 @@ export const GetPendingTxResponse: MessageFns<GetPendingTxResponse> = {
 };
 
 function createBaseTxGossip(): TxGossip {
-  return { tx: undefined, originNode: "" };
+  return { tx: undefined, originNode: "", txs: [] };
 }
 
 export const TxGossip: MessageFns<TxGossip> = {
@@ -1167,6 +1171,9 @@ export const TxGossip: MessageFns<TxGossip> = {
     }
     if (message.originNode !== "") {
       writer.uint32(18).string(message.originNode);
+    }
+    for (const v of message.txs) {
+      RawTx.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1200,6 +1207,14 @@ export const TxGossip: MessageFns<TxGossip> = {
             message.originNode = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.txs.push(RawTx.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1220,6 +1235,7 @@ export const TxGossip: MessageFns<TxGossip> = {
         : isSet(object.origin_node)
         ? globalThis.String(object.origin_node)
         : "",
+      txs: globalThis.Array.isArray(object?.txs) ? object.txs.map((e: any) => RawTx.fromJSON(e)) : [],
     };
   },
 
@@ -1231,6 +1247,9 @@ export const TxGossip: MessageFns<TxGossip> = {
     if (message.originNode !== "") {
       obj.originNode = message.originNode;
     }
+    if (message.txs?.length) {
+      obj.txs = message.txs.map((e) => RawTx.toJSON(e));
+    }
     return obj;
   },
 
@@ -1241,6 +1260,7 @@ export const TxGossip: MessageFns<TxGossip> = {
     const message = createBaseTxGossip();
     message.tx = (object.tx !== undefined && object.tx !== null) ? RawTx.fromPartial(object.tx) : undefined;
     message.originNode = object.originNode ?? "";
+    message.txs = object.txs?.map((e) => RawTx.fromPartial(e)) || [];
     return message;
   },
 };
