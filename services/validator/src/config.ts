@@ -29,6 +29,11 @@ export const validatorConfigSchema = defineConfigSchema({
   ...grpcServerConfigSchema,
   ...metricsConfigSchema,
   maxOrphans: setting.int({ default: 256, min: 1, doc: 'Orphan blocks (unknown parent) kept in memory at most' }),
+  maxOrphanBytes: setting.int({
+    default: 64 * 1024 * 1024,
+    min: 1,
+    doc: 'Total size in bytes of the orphan blocks kept in memory at most',
+  }),
   syncBatch: setting.int({
     default: 1000,
     min: 1,

@@ -161,6 +161,7 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
     verifier,
     txChecks,
     maxOrphans: config.maxOrphans,
+    maxOrphanBytes: config.maxOrphanBytes,
     dataDir: config.dataDir,
     log: log.child({ module: 'chain' }),
     onOrphan: () => {
