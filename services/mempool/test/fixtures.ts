@@ -405,14 +405,7 @@ export type PublishOptions = { readonly effects?: boolean; readonly body?: boole
  * and left unspent, net of those created and spent again in the block), `body: false` leaves the
  * bytes out.
  */
-export async function publishCommitted(
-  js: JetStreamBus,
-  nodeId: string,
-  block: Block,
-  chain = 'main',
-  opts: PublishOptions = {},
-): Promise<void> {
-  const id = blockId(block.header);
+export function committedEvent(block: Block, opts: PublishOptions = {}): chainV1.BlockCommitted {
   const entries = block.transactions.map((tx) => createTxEntries(tx));
   const spent = entries.flatMap((e) => e.spentOutputIds.flatMap((out) => (out ? [Buffer.from(out)] : [])));
   const created = entries.flatMap((e) => e.outputIds.map((out) => Buffer.from(out)));
@@ -422,16 +415,25 @@ export async function publishCommitted(
     consumedOutputIds: spent.filter((out) => !createdKeys.has(hex(out))),
     createdOutputIds: created.filter((out) => !spentKeys.has(hex(out))),
   };
-  await js.publish(
-    subject(chain, nodeId, 'committed'),
-    chainV1.BlockCommitted,
-    {
-      ref: { blockId: Buffer.from(id), height: block.header.height },
-      ...(opts.body === false ? {} : { block: { bytes: Buffer.from(encodeBlock(block)) } }),
-      ...(opts.effects ? { effects } : {}),
-    },
-    { msgId: `${hex(id)}-committed`, height: block.header.height },
-  );
+  return chainV1.BlockCommitted.fromPartial({
+    ref: { blockId: Buffer.from(blockId(block.header)), height: block.header.height },
+    ...(opts.body === false ? {} : { block: { bytes: Buffer.from(encodeBlock(block)) } }),
+    ...(opts.effects ? { effects } : {}),
+  });
+}
+
+/** Publishes `committedEvent(block, opts)` on the node's stream. */
+export async function publishCommitted(
+  js: JetStreamBus,
+  nodeId: string,
+  block: Block,
+  chain = 'main',
+  opts: PublishOptions = {},
+): Promise<void> {
+  await js.publish(subject(chain, nodeId, 'committed'), chainV1.BlockCommitted, committedEvent(block, opts), {
+    msgId: `${hex(blockId(block.header))}-committed`,
+    height: block.header.height,
+  });
 }
 
 /** `detached` tip first, `attached` in height order, as the validator lists them. */
