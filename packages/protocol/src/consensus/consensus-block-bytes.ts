@@ -7,11 +7,11 @@
 //
 // It is meant for a block the full decoder accepts (one a validator accepted): on such a body its
 // answer is consensusBlockOf's. It checks what it needs to find its way (flags, type bytes, lengths,
-// the end); other malformed bodies may throw or not.
+// the end) but not the fields it steps over (versions, for one): other bodies may throw or not.
 import { BTM_ASSET_ID } from '../chain/constants.ts';
-import { COINBASE_INPUT_TYPE, readAssetVersion, TX_SERFLAGS, unknownType } from '../chain/wire-parts.ts';
+import { COINBASE_INPUT_TYPE, TX_SERFLAGS, unknownType } from '../chain/wire-parts.ts';
 import { DecodeError, DecodeErrorCode } from '../encoding/errors.ts';
-import { ByteReader } from '../encoding/reader.ts';
+import { ByteReader, HASH_LENGTH } from '../encoding/reader.ts';
 import type { SideBlockHead } from '../sidechain/block-head.ts';
 import { SideTxInputTypeByte, SideTxOutputTypeByte } from '../sidechain/tx-codec.ts';
 import { bytesEqual } from './checks.ts';
@@ -52,8 +52,8 @@ function readTxVotes(r: ByteReader, index: number, gathered: Gathered): Consensu
   if (serflags !== TX_SERFLAGS) {
     throw new DecodeError(DecodeErrorCode.BAD_SERFLAGS, `tx serflags 0x${serflags.toString(16)}`, { offset });
   }
-  r.readVarint63(); // version
-  r.readVarint63(); // time range
+  r.skipVarint(); // version
+  r.skipVarint(); // time range
   // consensusBlockOf counts the fees of the transactions after the first (the coinbase).
   const paysFee = index > 0;
   let vetoes: ConsensusVote[] | undefined;
@@ -85,7 +85,7 @@ type InputFacts = { readonly assetId: Uint8Array; readonly amount: bigint; reado
 
 /** A spend-like input's asset and amount (and a veto's candidate); undefined for a coinbase input. */
 function readInput(r: ByteReader): InputFacts | undefined {
-  readAssetVersion(r);
+  r.skipVarint(); // asset version
   const commitmentEnd = r.openExtensible();
   const type = r.readByte();
   let facts: InputFacts | undefined;
@@ -95,10 +95,10 @@ function readInput(r: ByteReader): InputFacts | undefined {
     case SideTxInputTypeByte.veto: {
       // The spend commitment: source id, asset id, amount, then what the tally does not read.
       const end = r.openExtensible();
-      r.readHash();
+      r.skip(HASH_LENGTH);
       const assetId = r.readHash();
       const amount = r.readVarint63();
-      r.closeExtensible(end);
+      r.skipRestOfExtensible(end);
       const vote = type === SideTxInputTypeByte.veto ? r.readVarstr31() : undefined;
       facts = { assetId, amount, vote };
       break;
@@ -108,8 +108,8 @@ function readInput(r: ByteReader): InputFacts | undefined {
     default:
       throw unknownType('input', type, r);
   }
-  r.closeExtensible(commitmentEnd);
-  r.closeExtensible(r.openExtensible()); // the witness
+  r.skipRestOfExtensible(commitmentEnd);
+  r.skipVarstr31(); // the witness (an extensible string: a varstr31 read whole)
   return facts;
 }
 
@@ -122,7 +122,7 @@ type OutputFacts = {
 };
 
 function readOutput(r: ByteReader, withProgram: boolean): OutputFacts {
-  readAssetVersion(r);
+  r.skipVarint(); // asset version
   const end = r.openExtensible();
   const type = r.readByte();
   let vote: Uint8Array | undefined;
@@ -136,11 +136,11 @@ function readOutput(r: ByteReader, withProgram: boolean): OutputFacts {
   const amount = r.readVarint63();
   let controlProgram: Uint8Array | undefined;
   if (withProgram) {
-    r.readVarint63();
+    r.skipVarint(); // VM version
     controlProgram = r.readVarstr31();
   }
-  r.closeExtensible(commitmentEnd);
-  r.closeExtensible(end);
-  r.readVarstr31(); // the witness
+  r.skipRestOfExtensible(commitmentEnd);
+  r.skipRestOfExtensible(end);
+  r.skipVarstr31(); // the witness
   return { assetId, amount, vote, controlProgram };
 }

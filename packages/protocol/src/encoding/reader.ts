@@ -123,6 +123,38 @@ export class ByteReader {
     return suffix;
   }
 
+  // Skipping: for readers that want a few fields of a large input (a block's transactions for the
+  // tally) and step over the rest without a view or a bigint per field. Lengths are checked as the
+  // reads check them.
+
+  /** Steps over `length` bytes (a hash the caller does not need). */
+  skip(length: number): void {
+    if (length > this.#end - this.#pos) {
+      throw this.#error(DecodeErrorCode.TRUNCATED, `need ${length} bytes, ${this.#end - this.#pos} left`);
+    }
+    this.#pos += length;
+  }
+
+  /** Steps over a varint as #readUvarint reads it (canonical, at most 64 bits); its value is not range-checked. */
+  skipVarint(): void {
+    this.#readUvarint();
+  }
+
+  /** Steps over a varstr31 (what readVarstr31 would return). */
+  skipVarstr31(): void {
+    const length = this.readVarint31();
+    if (length > this.#end - this.#pos) {
+      throw this.#error(DecodeErrorCode.LENGTH_TOO_LARGE, `need ${length} bytes, ${this.#end - this.#pos} left`);
+    }
+    this.#pos += length;
+  }
+
+  /** closeExtensible, stepping over the unread content instead of returning it. */
+  skipRestOfExtensible(outerEnd: number): void {
+    this.#pos = this.#end;
+    this.#end = outerEnd;
+  }
+
   /** Top-level objects must consume their whole input (upstream: "trailing garbage"). */
   expectEnd(): void {
     if (this.#pos !== this.#bytes.length) {
