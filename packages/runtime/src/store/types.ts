@@ -203,11 +203,12 @@ export interface DurableStore extends UtxoReader, ProgramUtxoReader, ChainStateS
   close(): Promise<void>;
 }
 
-/** Test and operations hooks: fault injection between the two tiers. */
+/** Operations and test hooks: what a commit did (the validator's committed events), fault injection between the two tiers. */
 export type TieredStoreHooks = {
   /**
-   * Called after the durable commit (a test crash point): before the hot tier is touched when it
-   * applies after the durable tier; when it applies alongside, Redis may already have the block.
+   * Called after the durable commit (the validator keeps the block's effects for its event; a test
+   * crash point): before the hot tier is touched when it applies after the durable tier; when it
+   * applies alongside, Redis may already have the block.
    */
   readonly afterDurableCommit?: (commit: BlockCommit) => void | Promise<void>;
   /** Alongside only: called once Redis applied the block, whether or not the durable commit is done. */
