@@ -203,7 +203,7 @@ export interface DurableStore extends UtxoReader, ProgramUtxoReader, ChainStateS
   close(): Promise<void>;
 }
 
-/** Operations and test hooks: what a commit did (the validator's committed events), fault injection between the two tiers. */
+/** Operations and test hooks: what a commit did (the validator's events), faults between the two tiers. */
 export type TieredStoreHooks = {
   /**
    * Called after the durable commit (the validator keeps the block's effects for its event; a test
