@@ -170,12 +170,16 @@ export class Mempool {
     }
     const results = again.length === 0 ? [] : await this.admission.admit(again, 'reorg');
     const readmitted = results.filter((r) => r.ok).length;
+    // A pending tx may spend an output of a detached tx that did not come back (the new branch
+    // spends its input otherwise): no block conflicts with it, so only the hot tier tells.
+    const invalidated = await this.revalidate();
     this.#o.log.info('reorganization applied', {
       fork_height: forkPoint.height,
       detached: detached.length,
       attached: attached.length,
       readmitted,
       dropped: results.length - readmitted,
+      invalidated,
     });
     observePool(this.#o.metrics, this.chain, this.pool);
     return results;

@@ -2,7 +2,8 @@
 // way the validator does it (store first, event after): a committed block removes the txs it
 // confirms and those it conflicts with (their descendants too) but keeps the children of confirmed
 // txs; a passing tip expires txs by time range; a reorganization re-admits the detached blocks'
-// txs that are still valid on the new chain. The follower resumes after a restart.
+// txs that are still valid on the new chain, and drops the pending txs that spent what the detached
+// blocks made and the new chain does not have. The follower resumes after a restart.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Tx } from '@bystack/protocol';
@@ -60,7 +61,8 @@ before(async () => {
     redisUrl: redisServer.url,
     prefix: PREFIX,
     nodeId: NODE,
-    env: { BYSTACK_GOSSIP: 'false' },
+    // No periodic revalidation: what the events do is what is tested.
+    env: { BYSTACK_GOSSIP: 'false', BYSTACK_REVALIDATE_INTERVAL: '0' },
   });
   await declareEventsStream(js, NODE);
 });
@@ -187,6 +189,8 @@ describe('chain events', () => {
     await submit(mp, pendingBefore);
     await commitAndPublish([stays, lost]);
     assert.equal(await isPending(stays), false);
+    const orphaned = pay(outputOf(lost, 0, bob), carol, BTM / 2n); // spends what `lost` made: goes with it
+    await submit(mp, orphaned);
 
     // The validator switches to a heavier branch: revert, commit the new blocks, publish.
     const detached = await funded.chain.revertTip();
@@ -199,6 +203,7 @@ describe('chain events', () => {
     await eventually(async () => (await tipHeight()) === b2.header.height, 5000, 'the new tip');
     await eventually(() => isPending(stays), 5000, 're-admission');
     assert.equal(await isPending(lost), false, 'double spent on the new chain');
+    await eventually(async () => !(await isPending(orphaned)), 5000, 'the spender of what `lost` made dropped');
     assert.equal(await isPending(rival), false, 'confirmed on the new chain');
     assert.equal(await isPending(pendingBefore), true);
     const admitted = await mp.handle.metrics.registry.getSingleMetricAsString('bystack_mempool_tx_admitted_total');
