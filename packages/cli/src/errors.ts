@@ -126,6 +126,7 @@ export const ERROR_SENTENCES: Readonly<Record<string, string>> = {
   TX_EXPIRED: 'The transaction expired: its time range ends below the next block height.',
   UNKNOWN_CHAIN: 'The {service} does not serve that chain (check --chain).',
   BATCH_TOO_LARGE: 'Too many transactions in one batch for the mempool.',
+  BAD_OUTPUT_ID: 'An output id must be 32 bytes.',
   // Wallet.
   INSUFFICIENT_FUNDS: 'The key does not hold enough: {message}.',
   UTXO_SOURCE_NOT_FOUND:

@@ -6,9 +6,12 @@ import { type Block, decodeBlock } from '@bystack/protocol';
 import { createGrpcClient, type GrpcClient } from '@bystack/runtime';
 import type { Endpoints } from './endpoints.ts';
 import type { ErrorContext } from './errors.ts';
+import { toHex } from './hex.ts';
 import type { ListedUtxo, UtxoChainReader } from './wallet/index.ts';
 
 const errorContexts = new WeakMap<object, ErrorContext>();
+/** Output ids per GetPendingSpends (the mempool takes 10,000). */
+const PENDING_SPENDS_CHUNK = 5000;
 
 /** Remembers the service a failed call went to, for the error sentence (the first one named stays). */
 export function noteErrorContext(err: unknown, ctx: ErrorContext): void {
@@ -125,6 +128,21 @@ export class NodeClient implements UtxoChainReader {
       this.mempool.getPendingTx({ chain: this.chainRef, txId: Buffer.from(txId) }),
     );
     return res.pending;
+  }
+
+  /** Of `outputIds`, the hex ids of those this node's pending transactions spend. */
+  async pendingSpends(outputIds: readonly Uint8Array[]): Promise<ReadonlySet<string>> {
+    const spent = new Set<string>();
+    for (let at = 0; at < outputIds.length; at += PENDING_SPENDS_CHUNK) {
+      const ids = outputIds.slice(at, at + PENDING_SPENDS_CHUNK);
+      const res = await this.call('mempool', () =>
+        this.mempool.getPendingSpends({ chain: this.chainRef, outputIds: ids.map((id) => Buffer.from(id)) }),
+      );
+      res.spenderTxIds.forEach((spender, i) => {
+        if (spender.length > 0) spent.add(toHex(ids[i]!));
+      });
+    }
+    return spent;
   }
 
   async submitTx(bytes: Uint8Array): Promise<Uint8Array> {

@@ -100,7 +100,15 @@ describe('values', () => {
 
 describe('error sentences', () => {
   test('every validation, decode and mempool code has a sentence', () => {
-    const mempoolCodes = ['FEE_TOO_LOW', 'POOL_FULL', 'DUPLICATE_TX', 'TX_EXPIRED', 'UNKNOWN_CHAIN', 'BATCH_TOO_LARGE'];
+    const mempoolCodes = [
+      'FEE_TOO_LOW',
+      'POOL_FULL',
+      'DUPLICATE_TX',
+      'TX_EXPIRED',
+      'UNKNOWN_CHAIN',
+      'BATCH_TOO_LARGE',
+      'BAD_OUTPUT_ID',
+    ];
     const codes = [...Object.values(ValidationErrorCode), ...Object.values(DecodeErrorCode), ...mempoolCodes];
     const missing = codes.filter((c) => ERROR_SENTENCES[c] === undefined);
     assert.deepEqual(missing, []);

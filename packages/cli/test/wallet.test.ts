@@ -99,6 +99,13 @@ class MemoryChain implements UtxoChainReader {
     return this.blocks[Number(height)]!;
   }
 
+  /** Outputs spent by "pending" txs (sent, not mined), as a node's mempool answers. */
+  readonly pending = new Set<string>();
+
+  async pendingSpends(outputIds: readonly Uint8Array[]): Promise<ReadonlySet<string>> {
+    return new Set(outputIds.map(toHex).filter((id) => this.pending.has(id)));
+  }
+
   async coins(key: WalletKey): Promise<SpendableUtxo[]> {
     return spendableUtxos(this, key.controlProgram, {
       nextHeight: this.nextHeight,
@@ -132,6 +139,30 @@ async function fund(chain: MemoryChain, key: WalletKey, amount: bigint): Promise
 }
 
 describe('wallet', () => {
+  it('a coin a pending transaction spends is not offered again: a second payment spends another', async () => {
+    const chain = new MemoryChain();
+    await fund(chain, alice, 300_000_000n);
+    await fund(chain, alice, 400_000_000n);
+    const pay = async () =>
+      buildTx({
+        key: alice,
+        utxos: await chain.coins(alice),
+        params,
+        blockHeight: chain.nextHeight,
+        payments: [{ assetId: BTM_ASSET_ID, amount: 100_000_000n, controlProgram: bob.controlProgram }],
+      });
+    const first = await pay();
+    for (const c of first.spent) chain.pending.add(toHex(c.outputId)); // sent, not yet in a block
+    const second = await pay();
+    const spentIds = (b: typeof first) => b.spent.map((c) => toHex(c.outputId));
+    assert.equal(spentIds(first).length, 1);
+    assert.equal(spentIds(second).length, 1);
+    assert.notDeepEqual(spentIds(second), spentIds(first), 'the second payment takes the other coin');
+    await chain.mine(first.tx);
+    await chain.mine(second.tx);
+    assert.equal(await chain.balance(bob, BTM_ASSET_ID), 200_000_000n);
+  });
+
   it('pays from the faucet: change returns to the key, the fee is whole gas units at the chain rate', async () => {
     const chain = new MemoryChain();
     const before = await chain.balance(faucet, BTM_ASSET_ID);

@@ -19,8 +19,10 @@ export const MempoolErrorCode = {
   TX_EXPIRED: 'TX_EXPIRED',
   /** The request names a chain this mempool does not serve. */
   UNKNOWN_CHAIN: 'UNKNOWN_CHAIN',
-  /** More transactions in one SubmitTxBatch than `maxBatchTxs`. */
+  /** More transactions in one SubmitTxBatch than `maxBatchTxs`, or more ids in one query than it takes. */
   BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
+  /** An output id that is not 32 bytes. */
+  BAD_OUTPUT_ID: 'BAD_OUTPUT_ID',
   /** The UTXO hot tier or the signature verifier cannot be reached: try again. */
   UNAVAILABLE: 'UNAVAILABLE',
   /** A fault of the mempool itself (logged); the transaction was not admitted. */
@@ -46,6 +48,7 @@ const statusOfPoolCode: Record<MempoolErrorCode, RpcErrorCode> = {
   TX_EXPIRED: RpcErrorCode.FailedPrecondition,
   UNKNOWN_CHAIN: RpcErrorCode.NotFound,
   BATCH_TOO_LARGE: RpcErrorCode.InvalidArgument,
+  BAD_OUTPUT_ID: RpcErrorCode.InvalidArgument,
   UNAVAILABLE: RpcErrorCode.Unavailable,
   INTERNAL: RpcErrorCode.Internal,
 };

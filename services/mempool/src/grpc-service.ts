@@ -7,6 +7,9 @@ import { MempoolError, MempoolErrorCode } from './errors.ts';
 import { asBuffer, hexKey } from './hex.ts';
 import type { Mempool } from './mempool.ts';
 
+/** Most output ids in one GetPendingSpends. */
+export const MAX_PENDING_SPENDS_QUERY = 10_000;
+
 export type MempoolServiceOptions = {
   /** Most transactions in one SubmitTxBatch. */
   readonly maxBatchTxs: number;
@@ -79,6 +82,30 @@ export function createMempoolService(
       checkChain(mempool, req.chain);
       const info = mempool.info();
       return { txCount: info.txCount, totalBytes: BigInt(info.totalBytes), minFeeRate: info.minFeeRate };
+    },
+
+    getPendingSpends(req) {
+      checkChain(mempool, req.chain);
+      if (req.outputIds.length > MAX_PENDING_SPENDS_QUERY) {
+        throw new MempoolError(
+          MempoolErrorCode.BATCH_TOO_LARGE,
+          `${req.outputIds.length} output ids in one query; at most ${MAX_PENDING_SPENDS_QUERY}`,
+          { outputIds: String(req.outputIds.length), max: String(MAX_PENDING_SPENDS_QUERY) },
+        );
+      }
+      const bad = req.outputIds.findIndex((id) => id.length !== 32);
+      if (bad >= 0) {
+        throw new MempoolError(MempoolErrorCode.BAD_OUTPUT_ID, `output id ${bad} is not 32 bytes`, {
+          index: String(bad),
+        });
+      }
+      const none = asBuffer(new Uint8Array(0));
+      return {
+        spenderTxIds: req.outputIds.map((id) => {
+          const spender = mempool.pool.spenderOf(hexKey(id));
+          return spender === undefined ? none : asBuffer(spender.id);
+        }),
+      };
     },
 
     getPendingTx(req) {

@@ -11,6 +11,8 @@ import type { ListedUtxo, SpendableUtxo } from './types.ts';
 export interface UtxoChainReader {
   listUtxos(controlProgram: Uint8Array): Promise<readonly ListedUtxo[]>;
   blockAt(height: bigint): Promise<Block>;
+  /** Of `outputIds`, the hex ids of those pending transactions spend (the node's mempool). */
+  pendingSpends?(outputIds: readonly Uint8Array[]): Promise<ReadonlySet<string>>;
 }
 
 export type SpendableOptions = {
@@ -35,7 +37,10 @@ export async function spendableUtxos(
   const listed = (await reader.listUtxos(controlProgram)).filter(
     (u) => isMature(u, opts.nextHeight, opts.coinbaseMaturity) && !opts.exclude?.has(toHex(u.outputId)),
   );
-  return resolveSources(reader, listed);
+  // A coin a pending transaction spends (sent a moment ago, not yet in a block) is not spendable.
+  const pending =
+    listed.length > 0 && reader.pendingSpends ? await reader.pendingSpends(listed.map((u) => u.outputId)) : undefined;
+  return resolveSources(reader, pending ? listed.filter((u) => !pending.has(toHex(u.outputId))) : listed);
 }
 
 /** Adds the source (mux id, position) of each listed output, reading each block once. */

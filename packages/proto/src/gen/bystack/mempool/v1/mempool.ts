@@ -96,6 +96,20 @@ export interface GetPendingTxResponse {
   tx?: RawTx | undefined;
 }
 
+/** Which of these outputs pending transactions spend (a wallet leaves those out of what it spends). */
+export interface GetPendingSpendsRequest {
+  chain?:
+    | ChainRef
+    | undefined;
+  /** 32-byte output ids, at most 10,000. */
+  outputIds: Buffer[];
+}
+
+export interface GetPendingSpendsResponse {
+  /** One per asked output id, in order: the id of the pending tx that spends it, or empty. */
+  spenderTxIds: Buffer[];
+}
+
 /**
  * bystack.<chain>.net.tx: transactions a node admitted, gossiped to the network: one message per
  * admission batch, its txs in `txs`; `tx` is a single tx (senders before batches), taken as well.
@@ -1160,6 +1174,170 @@ export const GetPendingTxResponse: MessageFns<GetPendingTxResponse> = {
   },
 };
 
+function createBaseGetPendingSpendsRequest(): GetPendingSpendsRequest {
+  return { chain: undefined, outputIds: [] };
+}
+
+export const GetPendingSpendsRequest: MessageFns<GetPendingSpendsRequest> = {
+  encode(message: GetPendingSpendsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.chain !== undefined) {
+      ChainRef.encode(message.chain, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.outputIds) {
+      writer.uint32(18).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPendingSpendsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPendingSpendsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.chain = ChainRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outputIds.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPendingSpendsRequest {
+    return {
+      chain: isSet(object.chain) ? ChainRef.fromJSON(object.chain) : undefined,
+      outputIds: globalThis.Array.isArray(object?.outputIds)
+        ? object.outputIds.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.output_ids)
+        ? object.output_ids.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+    };
+  },
+
+  toJSON(message: GetPendingSpendsRequest): unknown {
+    const obj: any = {};
+    if (message.chain !== undefined) {
+      obj.chain = ChainRef.toJSON(message.chain);
+    }
+    if (message.outputIds?.length) {
+      obj.outputIds = message.outputIds.map((e) => base64FromBytes(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetPendingSpendsRequest>): GetPendingSpendsRequest {
+    return GetPendingSpendsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetPendingSpendsRequest>): GetPendingSpendsRequest {
+    const message = createBaseGetPendingSpendsRequest();
+    message.chain = (object.chain !== undefined && object.chain !== null)
+      ? ChainRef.fromPartial(object.chain)
+      : undefined;
+    message.outputIds = object.outputIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetPendingSpendsResponse(): GetPendingSpendsResponse {
+  return { spenderTxIds: [] };
+}
+
+export const GetPendingSpendsResponse: MessageFns<GetPendingSpendsResponse> = {
+  encode(message: GetPendingSpendsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.spenderTxIds) {
+      writer.uint32(10).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetPendingSpendsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetPendingSpendsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.spenderTxIds.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetPendingSpendsResponse {
+    return {
+      spenderTxIds: globalThis.Array.isArray(object?.spenderTxIds)
+        ? object.spenderTxIds.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.spender_tx_ids)
+        ? object.spender_tx_ids.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+    };
+  },
+
+  toJSON(message: GetPendingSpendsResponse): unknown {
+    const obj: any = {};
+    if (message.spenderTxIds?.length) {
+      obj.spenderTxIds = message.spenderTxIds.map((e) => base64FromBytes(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<GetPendingSpendsResponse>): GetPendingSpendsResponse {
+    return GetPendingSpendsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<GetPendingSpendsResponse>): GetPendingSpendsResponse {
+    const message = createBaseGetPendingSpendsResponse();
+    message.spenderTxIds = object.spenderTxIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
 function createBaseTxGossip(): TxGossip {
   return { tx: undefined, originNode: "", txs: [] };
 }
@@ -1315,6 +1493,17 @@ export const MempoolServiceService = {
       Buffer.from(GetPendingTxResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetPendingTxResponse => GetPendingTxResponse.decode(value),
   },
+  getPendingSpends: {
+    path: "/bystack.mempool.v1.MempoolService/GetPendingSpends" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetPendingSpendsRequest): Buffer =>
+      Buffer.from(GetPendingSpendsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetPendingSpendsRequest => GetPendingSpendsRequest.decode(value),
+    responseSerialize: (value: GetPendingSpendsResponse): Buffer =>
+      Buffer.from(GetPendingSpendsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetPendingSpendsResponse => GetPendingSpendsResponse.decode(value),
+  },
 } as const;
 
 export interface MempoolServiceServer extends UntypedServiceImplementation {
@@ -1323,6 +1512,7 @@ export interface MempoolServiceServer extends UntypedServiceImplementation {
   reapTxs: handleUnaryCall<ReapTxsRequest, ReapTxsResponse>;
   getPoolInfo: handleUnaryCall<GetPoolInfoRequest, GetPoolInfoResponse>;
   getPendingTx: handleUnaryCall<GetPendingTxRequest, GetPendingTxResponse>;
+  getPendingSpends: handleUnaryCall<GetPendingSpendsRequest, GetPendingSpendsResponse>;
 }
 
 export interface MempoolServiceClient extends Client {
@@ -1400,6 +1590,21 @@ export interface MempoolServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetPendingTxResponse) => void,
+  ): ClientUnaryCall;
+  getPendingSpends(
+    request: GetPendingSpendsRequest,
+    callback: (error: ServiceError | null, response: GetPendingSpendsResponse) => void,
+  ): ClientUnaryCall;
+  getPendingSpends(
+    request: GetPendingSpendsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetPendingSpendsResponse) => void,
+  ): ClientUnaryCall;
+  getPendingSpends(
+    request: GetPendingSpendsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetPendingSpendsResponse) => void,
   ): ClientUnaryCall;
 }
 
