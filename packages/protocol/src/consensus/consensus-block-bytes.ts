@@ -8,6 +8,10 @@
 // It is meant for a block the full decoder accepts (one a validator accepted): on such a body its
 // answer is consensusBlockOf's. It checks what it needs to find its way (flags, type bytes, lengths,
 // the end) but not the fields it steps over (versions, for one): other bodies may throw or not.
+//
+// The view waits in the tally until its round's election block is tallied (a round of blocks), so
+// the few byte strings it keeps are copied out: a view would keep the reader's copy of the whole
+// body alive that long.
 import { BTM_ASSET_ID } from '../chain/constants.ts';
 import { COINBASE_INPUT_TYPE, TX_SERFLAGS, unknownType } from '../chain/wire-parts.ts';
 import { DecodeError, DecodeErrorCode } from '../encoding/errors.ts';
@@ -99,7 +103,7 @@ function readInput(r: ByteReader): InputFacts | undefined {
       const assetId = r.readHash();
       const amount = r.readVarint63();
       r.skipRestOfExtensible(end);
-      const vote = type === SideTxInputTypeByte.veto ? r.readVarstr31() : undefined;
+      const vote = type === SideTxInputTypeByte.veto ? r.readVarstr31().slice() : undefined;
       facts = { assetId, amount, vote };
       break;
     }
@@ -126,7 +130,7 @@ function readOutput(r: ByteReader, withProgram: boolean): OutputFacts {
   const end = r.openExtensible();
   const type = r.readByte();
   let vote: Uint8Array | undefined;
-  if (type === SideTxOutputTypeByte.vote) vote = r.readVarstr31();
+  if (type === SideTxOutputTypeByte.vote) vote = r.readVarstr31().slice();
   else if (type !== SideTxOutputTypeByte.intraChain && type !== SideTxOutputTypeByte.crossChain) {
     throw unknownType('output', type, r);
   }
@@ -137,7 +141,7 @@ function readOutput(r: ByteReader, withProgram: boolean): OutputFacts {
   let controlProgram: Uint8Array | undefined;
   if (withProgram) {
     r.skipVarint(); // VM version
-    controlProgram = r.readVarstr31();
+    controlProgram = r.readVarstr31().slice();
   }
   r.skipRestOfExtensible(commitmentEnd);
   r.skipRestOfExtensible(end);

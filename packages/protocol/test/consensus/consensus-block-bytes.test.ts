@@ -1,7 +1,7 @@
 // The tally's view read from a block's bytes (consensusBlockOfHead over decodeSideBlockHead) is
 // consensusBlockOf's over the whole decoded block: on arbitrary blocks (every input and output type,
 // suffixes, native and other assets), on devnet blocks with peg-ins, a vote, a veto and round
-// payouts, and through VoteTally.noteBlock.
+// payouts, and through VoteTally.noteBlock; the byte strings it keeps are copies.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -119,6 +119,13 @@ describe('consensusBlockOfHead', () => {
     assert.deepEqual(fromBytes.transactions[3], { vetoes: [], votes: [{ producerKey: candidate, amount: 2_000n }] });
     assert.deepEqual(fromBytes.transactions[4], { vetoes: [{ producerKey: candidate, amount: 1_500n }], votes: [] });
     assert.deepEqual(fromBytes.rewardPayouts, payouts);
+    // What the view keeps is its own: no view of the block's bytes (kept a round long otherwise).
+    const kept = [
+      fromBytes.rewardProgram,
+      ...fromBytes.rewardPayouts.map((p) => p.controlProgram),
+      ...fromBytes.transactions.flatMap((t) => [...t.votes, ...t.vetoes].map((v) => v.producerKey)),
+    ];
+    for (const b of kept) assert.equal(b.buffer.byteLength, b.length);
 
     // A tally noted the block read to its header only gives what one noted the decoded block gives.
     const id = sideBlockId(block.header);
