@@ -106,38 +106,18 @@ export class TieredStore implements ChainStateStore, UtxoReader {
 
   commitBlock(commit: BlockCommit): Promise<TieredCommitResult> {
     return this.serial(async () => {
-      if (this.hotApply === 'after-durable') {
-        const result = await this.durable.commitBlock(commit);
-        await this.hooks.afterDurableCommit?.(commit);
-        return { ...result, hot: await this.applyHot(commit) };
-      }
-      // The durable engine runs the commit's logic and queues its writes before it returns the
-      // promise; Redis takes the block while the engine flushes them.
-      const durable = this.durable.commitBlock(commit);
-      const hot = this.hot.applyBlock(commit.chain, hotChange(commit)).then(
-        async (outcome) => {
-          await this.hooks.afterHotApply?.(commit);
-          return outcome;
-        },
-        (err: unknown) => err as Error,
+      const [result] = await this.commitBoth(
+        commit.chain,
+        [commit],
+        () => this.durable.commitBlock(commit).then((r) => [r]),
+        async () => [await this.hot.applyBlock(commit.chain, hotChange(commit))],
       );
-      let result: CommitResult;
-      try {
-        result = await durable;
-      } catch (err) {
-        // Redis may have taken a block the durable tier refused or lost: bring it back to the durable state.
-        if ((await hot) === HotOutcome.Applied) await this.repairChain(commit.chain);
-        throw err;
-      }
-      await this.hooks.afterDurableCommit?.(commit);
-      const outcome = await hot;
-      if (outcome instanceof Error) throw outcome;
-      return { ...result, hot: await this.settle(commit.chain, outcome) };
+      return result!;
     });
   }
 
   /**
-   * Several blocks of one chain, each on the one before: one durable transaction, then Redis block by
+   * Several blocks of one chain, each on the one before: one durable transaction, and Redis block by
    * block in one pipeline. A block Redis could not take (out of sync) repairs it once; the blocks
    * after it are then already there.
    */
@@ -148,22 +128,63 @@ export class TieredStore implements ChainStateStore, UtxoReader {
       if (commits.some((c) => c.chain !== chain)) {
         throw new StoreError(StoreErrorCode.InvalidArgument, 'commitBlocks takes blocks of one chain', { chain });
       }
-      const results = await this.durable.commitBlocks(commits);
-      for (const c of commits) await this.hooks.afterDurableCommit?.(c);
-      const outcomes = await this.hot.applyBlocks(chain, commits.map(hotChange));
-      const out: TieredCommitResult[] = [];
-      let repaired = false;
-      for (const [i, outcome] of outcomes.entries()) {
-        const hot: TieredOutcome = repaired ? 'repaired' : await this.settle(chain, outcome);
-        repaired ||= hot === 'repaired';
-        out.push({ ...results[i]!, hot });
-      }
-      return out;
+      return this.commitBoth(
+        chain,
+        commits,
+        () => this.durable.commitBlocks(commits),
+        () => this.hot.applyBlocks(chain, commits.map(hotChange)),
+      );
     });
   }
 
-  private async applyHot(commit: BlockCommit): Promise<TieredOutcome> {
-    return this.settle(commit.chain, await this.hot.applyBlock(commit.chain, hotChange(commit)));
+  /**
+   * The durable commit of `commits` and their Redis apply, in the order `hotApply` says (see the
+   * file comment), then the repair of a Redis that could not take them.
+   */
+  private async commitBoth(
+    chain: string,
+    commits: readonly BlockCommit[],
+    durable: () => Promise<CommitResult[]>,
+    hot: () => Promise<HotOutcome[]>,
+  ): Promise<TieredCommitResult[]> {
+    let results: CommitResult[];
+    let outcomes: HotOutcome[];
+    if (this.hotApply === 'after-durable') {
+      results = await durable();
+      for (const c of commits) await this.hooks.afterDurableCommit?.(c);
+      outcomes = await hot();
+    } else {
+      // The durable engine runs the commit's logic and queues its writes before it returns the
+      // promise; Redis takes the blocks while the engine flushes them.
+      const durableDone = durable();
+      const hotDone = hot().then(
+        async (o) => {
+          for (const c of commits) await this.hooks.afterHotApply?.(c);
+          return o;
+        },
+        (err: unknown) => err as Error,
+      );
+      try {
+        results = await durableDone;
+      } catch (err) {
+        // Redis may have taken blocks the durable tier refused or lost: bring it back to the durable state.
+        const taken = await hotDone;
+        if (!(taken instanceof Error) && taken.includes(HotOutcome.Applied)) await this.repairChain(chain);
+        throw err;
+      }
+      for (const c of commits) await this.hooks.afterDurableCommit?.(c);
+      const taken = await hotDone;
+      if (taken instanceof Error) throw taken;
+      outcomes = taken;
+    }
+    const out: TieredCommitResult[] = [];
+    let repaired = false;
+    for (const [i, outcome] of outcomes.entries()) {
+      const hot: TieredOutcome = repaired ? 'repaired' : await this.settle(chain, outcome);
+      repaired ||= hot === 'repaired';
+      out.push({ ...results[i]!, hot });
+    }
+    return out;
   }
 
   revertBlock(chain: string, blockId: Uint8Array): Promise<TieredRevertResult> {

@@ -251,14 +251,29 @@ describe('two-tier store on redis-server', () => {
     await assertHotMatches(store, b);
   });
 
-  test('after-durable and alongside commits leave both tiers the same', async () => {
+  test('alongside: a window the durable tier refuses after Redis took it leaves Redis at the durable state', async () => {
+    const durable = await freshDurable();
+    const store = tiered(durable);
+    const b = sampleChain('main', 4);
+    for (const block of b.blocks) await store.commitBlock(block);
+    const good = b.next({ spend: 2, create: 3 });
+    const next = b.next({ spend: 2, create: 3 });
+    const refused = { ...next, spent: [...next.spent, hashId('never created either')] };
+    await assert.rejects(store.commitBlocks([good, refused]), { code: 'STORE_UTXO_MISSING' });
+    assert.equal((await durable.getTip('main'))?.height, 3, 'nothing of the window filed');
+    await assertHotMatches(store, b, 3);
+  });
+
+  test('after-durable and alongside commits (one block, then a window) leave both tiers the same', async () => {
     const dumps: string[][] = [];
     for (const hotApply of ['after-durable', 'alongside'] as const) {
       await redis.flushall();
       const durable = await freshDurable();
       const store = createTieredStore({ durable, hot: new RedisHotTier({ redis, recentBlocks: RECENT }), hotApply });
       const b = sampleChain('main', 12);
-      for (const block of b.blocks) assert.equal((await store.commitBlock(block)).hot, HotOutcome.Applied);
+      for (const block of b.blocks.slice(0, 6)) assert.equal((await store.commitBlock(block)).hot, HotOutcome.Applied);
+      const window = await store.commitBlocks(b.blocks.slice(6));
+      assert.deepEqual(new Set(window.map((r) => r.hot)), new Set([HotOutcome.Applied]));
       await assertHotMatches(store, b);
       dumps.push(await dumpRedis(redis));
     }
