@@ -15,6 +15,7 @@
 //
 // Every state change runs on one serial queue (blocks, production, evidence); signatures of known
 // blocks are applied synchronously as they arrive.
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   assembleSideBlock,
   createProducerSchedule,
@@ -47,6 +48,7 @@ import type { Signer } from './signer.ts';
 import type {
   BbftNetwork,
   BlockValidator,
+  ReapedTxs,
   RoundInfo,
   SideBlockRef,
   SideChainView,
@@ -107,6 +109,9 @@ export type BbftStatus = {
 const MAX_PENDING_SIGNATURE_BLOCKS = 1024;
 const MAX_HELD_BLOCKS = 256;
 const MAX_RETRIES_PER_TICK = 16;
+/** How long a producer waits at most for its mempool to follow the head it builds on (of a 500 ms slot). */
+const MEMPOOL_CATCH_UP_MS = 150;
+const MEMPOOL_RETRY_MS = 10;
 
 /** Adds to a bounded insertion-ordered map, dropping the oldest entry past `max`. */
 function setBounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
@@ -794,6 +799,35 @@ export class Bbft {
     await this.#fileAndPublish(block, id, height, owner.order, round, signature);
   }
 
+  /**
+   * The mempool's transactions once its pool stands on `head`: a pool that has not yet followed the
+   * head's commit still holds the head's own transactions, and a block repeating them is refused
+   * (a peg-in minted twice, a spent output). It asks again for a short while, then gives up:
+   * undefined, and the block goes without mempool transactions.
+   */
+  async #reapOn(head: TreeBlock, maxGas: number): Promise<ReapedTxs | undefined> {
+    const deadline = performance.now() + MEMPOOL_CATCH_UP_MS;
+    for (;;) {
+      const answer = await this.#txs!.reapTxs(maxGas, this.#opts.maxTxs, this.#abort.signal);
+      const tip = answer.tip;
+      if (
+        tip === undefined ||
+        tip.height > head.height ||
+        (tip.height === head.height && sameBytes(tip.blockId, head.id))
+      ) {
+        return answer;
+      }
+      if (performance.now() >= deadline) {
+        this.#log.warn('the mempool is behind the head; producing without its transactions', {
+          head: String(head.height),
+          pool: String(tip.height),
+        });
+        return undefined;
+      }
+      await sleep(MEMPOOL_RETRY_MS, undefined, { signal: this.#abort.signal });
+    }
+  }
+
   async #build(
     head: TreeBlock,
     height: bigint,
@@ -808,9 +842,9 @@ export class Bbft {
     if (withTxs && this.#txs !== undefined && this.#opts.maxTxs > 0) {
       const maxGas = params.gas.maxBlockGas - coinbaseGas(params, coinbase, height);
       try {
-        const answer = await this.#txs.reapTxs(maxGas, this.#opts.maxTxs, this.#abort.signal);
-        reaped = decodeReaped(answer.txs, answer.ids);
-        if (reaped.undecodable > 0) {
+        const answer = await this.#reapOn(head, maxGas);
+        reaped = answer && decodeReaped(answer.txs, answer.ids);
+        if (reaped && reaped.undecodable > 0) {
           this.#log.warn('mempool returned undecodable transactions', { count: reaped.undecodable });
         }
       } catch (err) {

@@ -188,6 +188,12 @@ export class GrpcTxSource implements TxSource {
 
   async reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal): Promise<ReapedTxs> {
     const res = await this.#client.reapTxs({ chain: this.#chain, maxGas: BigInt(maxGas), maxTxs }, callOpts(signal));
-    return { txs: res.txs.map((t) => t.bytes), ids: res.txIds, totalGas: res.totalGas, totalFee: res.totalFee };
+    return {
+      txs: res.txs.map((t) => t.bytes),
+      ids: res.txIds,
+      totalGas: res.totalGas,
+      totalFee: res.totalFee,
+      tip: res.tip && { height: res.tip.height, blockId: res.tip.blockId },
+    };
   }
 }

@@ -56,6 +56,8 @@ export type ReapedTxs = {
   readonly ids: readonly Uint8Array[];
   readonly totalGas: bigint;
   readonly totalFee: bigint;
+  /** The chain tip the pool stood at when it answered (absent if the mempool did not say). */
+  readonly tip?: { readonly height: bigint; readonly blockId: Uint8Array } | undefined;
 };
 
 /** Pending transactions to include (the mempool's `ReapTxs` with the side chain's id). */
