@@ -3,7 +3,13 @@
 // Blocks travel as consensus bytes and are decoded here. The producer set is computed from the
 // validator's blocks by the vote tally (vote-tally.ts).
 import { chainV1, mempoolV1 } from '@bystack/proto';
-import { type SideBlock, type SideChainParams, VoteTally } from '@bystack/protocol';
+import {
+  decodeSideBlockHead,
+  type SideBlock,
+  type SideBlockHead,
+  type SideChainParams,
+  VoteTally,
+} from '@bystack/protocol';
 import {
   createGrpcClient,
   type GrpcClient,
@@ -76,7 +82,8 @@ export class GrpcSideChainView implements SideChainView {
   constructor(client: ChainClient, params: SideChainParams, genesis: SideBlock) {
     this.#client = client;
     this.#chain = { chainId: params.chainId };
-    this.tally = new VoteTally({ params, genesis }, (id, signal) => this.getBlockById(id, signal));
+    // The tally reads blocks to their header only: it keeps headers, and reads the votes from the rest.
+    this.tally = new VoteTally({ params, genesis }, (id, signal) => this.#getBlockHeadById(id, signal));
   }
 
   async getTip(signal?: AbortSignal): Promise<SideBlockRef> {
@@ -92,12 +99,22 @@ export class GrpcSideChainView implements SideChainView {
   }
 
   async getBlockById(id: Uint8Array, signal?: AbortSignal): Promise<SideBlock | undefined> {
+    const bytes = await this.#blockBytesById(id, signal);
+    return bytes === undefined ? undefined : decodeBlock(bytes);
+  }
+
+  async #getBlockHeadById(id: Uint8Array, signal?: AbortSignal): Promise<SideBlockHead | undefined> {
+    const bytes = await this.#blockBytesById(id, signal);
+    return bytes === undefined ? undefined : decodeSideBlockHead(bytes);
+  }
+
+  async #blockBytesById(id: Uint8Array, signal?: AbortSignal): Promise<Uint8Array | undefined> {
     try {
       const res = await this.#client.getBlock(
         { chain: this.#chain, selector: { $case: 'blockId', value: Buffer.from(id) } },
         callOpts(signal),
       );
-      return res.block === undefined ? undefined : decodeBlock(res.block.bytes);
+      return res.block?.bytes;
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;

@@ -34,7 +34,16 @@ export type RoundInfo = {
   readonly payouts: readonly ProducerReward[];
 };
 
-export type BlockFetcher = (id: Uint8Array, signal?: AbortSignal) => Promise<SideBlock | undefined>;
+/**
+ * Reads a block the tally does not hold: decoded, or read to its header only (`decodeSideBlockHead`:
+ * the tally keeps headers, and a header read from a short copy does not keep the whole block alive).
+ */
+export type BlockFetcher = (id: Uint8Array, signal?: AbortSignal) => Promise<SideBlock | SideBlockHead | undefined>;
+
+/** What the tally needs of a block, from a decoded block or from one read to its header only. */
+function summaryOf(block: SideBlock | SideBlockHead, id: Uint8Array): ConsensusBlock {
+  return 'body' in block ? consensusBlockOfHead(block, id) : consensusBlockOf(block, id);
+}
 
 export type VoteTallyOptions = {
   readonly params: SideChainParams;
@@ -87,7 +96,7 @@ export class VoteTally {
     const key = toHex(id);
     this.#headers.set(key, block.header);
     if (this.#results.has(key)) return;
-    this.#noted.set(key, 'body' in block ? consensusBlockOfHead(block, id) : consensusBlockOf(block, id));
+    this.#noted.set(key, summaryOf(block, id));
   }
 
   async #header(id: Uint8Array, signal?: AbortSignal): Promise<Header> {
@@ -114,7 +123,7 @@ export class VoteTally {
         const block = await this.#fetch(id, signal);
         if (block === undefined) throw unknownBlock(id);
         this.#headers.set(key, block.header);
-        summary = consensusBlockOf(block, id);
+        summary = summaryOf(block, id);
       }
       pending.push(summary);
       id = summary.previousBlockId;

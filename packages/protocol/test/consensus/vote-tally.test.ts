@@ -1,6 +1,7 @@
 // VoteTally over a chain of side blocks it reads through its fetcher: the federation produces while
 // nobody has stake, round 2's producers and payouts (16 blocks' subsidy to each of four programs) are
-// what a direct fold of applyBlockVotes gives, and blocks noted by the caller are not fetched.
+// what a direct fold of applyBlockVotes gives, blocks noted by the caller are not fetched, and a
+// fetcher answering blocks read to their header only gives the same rounds.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
@@ -11,9 +12,11 @@ import {
   createSideCoinbase,
   createSideDevnetGenesis,
   DEVNET_PRODUCER_COUNT,
+  decodeSideBlockHead,
   devnetControlProgram,
   devnetProducerXPrv,
   electProducers,
+  encodeSideBlock,
   roundRewardPayouts,
   type SideBlock,
   sideBlockId,
@@ -72,6 +75,16 @@ describe('VoteTally', () => {
     const noted = new VoteTally({ params, genesis }, async () => assert.fail('a noted block is not fetched'));
     for (const b of chain.slice(1)) noted.noteBlock(b);
     assert.deepEqual((await noted.roundAfter(sideBlockId(last.header))).payouts, round2.payouts);
+
+    // A fetcher that reads blocks to their header only (what bbft's does) gives the same rounds.
+    let headFetches = 0;
+    const heads = new VoteTally({ params, genesis }, async (id) => {
+      const block = blocks.get(hex(id));
+      headFetches++;
+      return block && decodeSideBlockHead(encodeSideBlock(block));
+    });
+    assert.deepEqual(await heads.roundAfter(sideBlockId(last.header)), round2);
+    assert.ok(headFetches >= Number(params.consensus.roundLength));
   });
 
   it('names the block it cannot read', async () => {
