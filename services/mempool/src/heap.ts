@@ -1,11 +1,13 @@
 // A binary heap ordered by `before(a, b)` (true when a comes out first).
 export class Heap<T> {
-  readonly #items: T[] = [];
+  #items: T[];
   readonly #before: (a: T, b: T) => boolean;
 
+  /** Takes `items` as they are and orders them in O(n) (bottom-up), not one push each. */
   constructor(before: (a: T, b: T) => boolean, items: Iterable<T> = []) {
     this.#before = before;
-    for (const item of items) this.push(item);
+    this.#items = [...items];
+    this.#heapify();
   }
 
   get size(): number {
@@ -34,7 +36,22 @@ export class Heap<T> {
     const last = items.pop();
     if (items.length === 0 || last === undefined) return top;
     items[0] = last;
-    let i = 0;
+    this.#siftDown(0);
+    return top;
+  }
+
+  /** Keeps only the items `keep` accepts (a rebuild, O(n)). */
+  retain(keep: (item: T) => boolean): void {
+    this.#items = this.#items.filter(keep);
+    this.#heapify();
+  }
+
+  #heapify(): void {
+    for (let i = (this.#items.length >> 1) - 1; i >= 0; i--) this.#siftDown(i);
+  }
+
+  #siftDown(i: number): void {
+    const items = this.#items;
     for (;;) {
       const left = 2 * i + 1;
       const right = left + 1;
@@ -45,13 +62,5 @@ export class Heap<T> {
       [items[i], items[best]] = [items[best]!, items[i]!];
       i = best;
     }
-    return top;
-  }
-
-  /** Keeps only the items `keep` accepts (a rebuild, O(n log n)). */
-  retain(keep: (item: T) => boolean): void {
-    const kept = this.#items.filter(keep);
-    this.#items.length = 0;
-    for (const item of kept) this.push(item);
   }
 }

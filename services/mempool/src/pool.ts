@@ -61,8 +61,6 @@ type Node = PoolTx & {
   readonly seq: number;
   readonly parents: Set<string>;
   readonly children: Set<string>;
-  /** `wireFingerprint(bytes)`. */
-  readonly wire: number;
 };
 type HeapItem = { readonly key: string; readonly seq: number; readonly feeRate: number };
 
@@ -76,8 +74,12 @@ export class TxPool {
   readonly #spenders = new Map<string, string>();
   /** Created output (hex) -> the pending tx creating it. */
   readonly #creators = new Map<string, string>();
-  /** Wire fingerprint -> the pending tx with those bytes. */
-  readonly #byWire = new Map<number, string>();
+  /**
+   * Wire fingerprint -> the pending tx with those bytes. Only a block decoded without its effects
+   * asks (a reorganization, an older validator's event), so it is built when asked and dropped by
+   * any change: the usual admit-and-confirm path never hashes wire bytes.
+   */
+  #byWire: Map<number, string> | undefined;
   /** Keys of transactions with a time range. */
   readonly #expiring = new Set<string>();
   /** Lowest fee rate on top; stale items (removed txs) are skipped and compacted away. */
@@ -117,6 +119,7 @@ export class TxPool {
 
   /** The pending transaction whose wire bytes are exactly `bytes`, if any. */
   withWireBytes(bytes: Uint8Array): PoolTx | undefined {
+    this.#byWire ??= this.#wireIndex();
     const key = this.#byWire.get(wireFingerprint(bytes));
     const node = key === undefined ? undefined : this.#txs.get(key);
     return node !== undefined && bytesEqual(node.bytes, bytes) ? node : undefined;
@@ -193,13 +196,12 @@ export class TxPool {
       seq: this.#seq++,
       parents: this.parentsOf(tx.spends),
       children: new Set(),
-      wire: wireFingerprint(tx.bytes),
     };
     for (const parent of node.parents) this.#txs.get(parent)?.children.add(node.key);
     for (const out of tx.spends) this.#spenders.set(out, tx.key);
     for (const out of tx.created.keys()) this.#creators.set(out, tx.key);
     if (tx.timeRange !== 0n) this.#expiring.add(tx.key);
-    this.#byWire.set(node.wire, tx.key);
+    this.#byWire = undefined;
     this.#txs.set(tx.key, node);
     this.#bytes += tx.bytes.length;
     this.#cheapest.push({ key: tx.key, seq: node.seq, feeRate: tx.feeRate });
@@ -243,11 +245,12 @@ export class TxPool {
    */
   reap(maxGas: number, maxTxs: number): PoolTx[] {
     const waiting = new Map<string, number>();
-    const ready = new Heap<Node>(richerFirst);
+    const roots: Node[] = [];
     for (const node of this.#txs.values()) {
-      if (node.parents.size === 0) ready.push(node);
+      if (node.parents.size === 0) roots.push(node);
       else waiting.set(node.key, node.parents.size);
     }
+    const ready = new Heap<Node>(richerFirst, roots);
     const out: PoolTx[] = [];
     let gas = 0;
     while (out.length < maxTxs) {
@@ -298,11 +301,17 @@ export class TxPool {
     if (!this.#txs.delete(node.key)) return;
     this.#bytes -= node.bytes.length;
     this.#expiring.delete(node.key);
-    if (this.#byWire.get(node.wire) === node.key) this.#byWire.delete(node.wire);
+    this.#byWire = undefined;
     for (const out of node.spends) if (this.#spenders.get(out) === node.key) this.#spenders.delete(out);
     for (const out of node.created.keys()) if (this.#creators.get(out) === node.key) this.#creators.delete(out);
     for (const parent of node.parents) this.#txs.get(parent)?.children.delete(node.key);
     for (const child of node.children) this.#txs.get(child)?.parents.delete(node.key);
+  }
+
+  #wireIndex(): Map<number, string> {
+    const index = new Map<number, string>();
+    for (const node of this.#txs.values()) index.set(wireFingerprint(node.bytes), node.key);
+    return index;
   }
 
   #live(item: HeapItem): Node | undefined {

@@ -98,7 +98,7 @@ describe('TxPool.withWireBytes', () => {
     addedAt: 0,
   });
 
-  test('finds a pending tx by its exact bytes, and no longer once it left', () => {
+  test('finds a pending tx by its exact bytes, no longer once it left, and one filed later', () => {
     const pool = new TxPool({ maxTxs: 10, maxBytes: 1e6 });
     pool.add(pending('a', txBytes(first)));
     pool.add(pending('b', txBytes(second)));
@@ -110,5 +110,8 @@ describe('TxPool.withWireBytes', () => {
     pool.removeConfirmed('a');
     assert.equal(pool.withWireBytes(txBytes(first)), undefined);
     assert.equal(pool.withWireBytes(txBytes(second))?.key, 'b');
+    // a tx filed after a lookup is found too (the index is built on demand, a change drops it)
+    pool.add(pending('a again', txBytes(first)));
+    assert.equal(pool.withWireBytes(txBytes(first))?.key, 'a again');
   });
 });
