@@ -286,9 +286,10 @@ export class Admission {
   ): void {
     const { pool, state, chain, metrics } = this.#o;
     const blockHeight = state.nextHeight;
+    let current: Candidate | undefined;
     const view: UtxoView = {
       get(outputId) {
-        const key = hexKey(outputId);
+        const key = keyOf(current, outputId);
         const record = utxos.get(key);
         const entry = pool.createdOutput(key) ?? (record === undefined ? undefined : utxoEntryOf(record));
         if (pool.spenderOf(key) !== undefined)
@@ -309,12 +310,13 @@ export class Admission {
           });
         }
         let changes: UtxoChanges;
+        current = c;
         try {
           changes = c.tx.connect(view, blockHeight);
         } catch (err) {
           throw withConflict(err, c.entries, pool);
         }
-        const spends = changes.spent.map((s) => hexKey(s.outputId));
+        const spends = changes.spent.map((s) => keyOf(c, s.outputId));
         const created = new Map(changes.created.map((o) => [hexKey(o.outputId), o.entry]));
         const feeRate = Number(c.fee) / Math.max(c.gas, 1);
         const parents = pool.parentsOf(spends);
@@ -352,6 +354,18 @@ export class Admission {
     }
     observePool(metrics, chain, pool);
   }
+}
+
+/**
+ * The hex id of an output `c` consumes: connect hands back the very id arrays the tx's entries
+ * hold, whose hex the candidate computed already; any other array is converted.
+ */
+function keyOf(c: Candidate | undefined, outputId: Uint8Array): string {
+  if (c !== undefined) {
+    const ids = c.tx.consumes;
+    for (let i = 0; i < ids.length; i++) if (ids[i] === outputId) return c.consumes[i]!;
+  }
+  return hexKey(outputId);
 }
 
 /** A DOUBLE_SPEND names the pending tx that already spends the output. */
