@@ -61,6 +61,7 @@ export class MempoolDouble {
           submitTxBatch: unimplemented,
           getPoolInfo: unimplemented,
           getPendingTx: unimplemented,
+          getPendingSpends: unimplemented,
         });
         return { port: await grpc.start() };
       },
