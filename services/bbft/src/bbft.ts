@@ -807,16 +807,22 @@ export class Bbft {
    */
   async #reapOn(head: TreeBlock, maxGas: number): Promise<ReapedTxs | undefined> {
     const deadline = performance.now() + MEMPOOL_CATCH_UP_MS;
+    // While the pool is behind, it is asked for one transaction only (what it stands on is the
+    // question; a full answer copies thousands of transactions each time), then for all of them.
+    let maxTxs = this.#opts.maxTxs;
     for (;;) {
-      const answer = await this.#txs!.reapTxs(maxGas, this.#opts.maxTxs, this.#abort.signal);
+      const answer = await this.#txs!.reapTxs(maxGas, maxTxs, this.#abort.signal);
       const tip = answer.tip;
       if (
         tip === undefined ||
         tip.height > head.height ||
         (tip.height === head.height && sameBytes(tip.blockId, head.id))
       ) {
-        return answer;
+        if (maxTxs === this.#opts.maxTxs) return answer;
+        maxTxs = this.#opts.maxTxs;
+        continue;
       }
+      maxTxs = 1;
       if (performance.now() >= deadline) {
         this.#log.warn('the mempool is behind the head; producing without its transactions', {
           head: String(head.height),

@@ -15,6 +15,8 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 class LaggingTxSource implements TxSource {
   behind = Number.POSITIVE_INFINITY;
   calls = 0;
+  /** The `maxTxs` of each call. */
+  readonly asked: number[] = [];
   readonly #inner: TxSource;
 
   constructor(inner: TxSource) {
@@ -24,6 +26,7 @@ class LaggingTxSource implements TxSource {
   async reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal): Promise<ReapedTxs> {
     const answer = await this.#inner.reapTxs(maxGas, maxTxs, signal);
     this.calls++;
+    this.asked.push(maxTxs);
     if (this.behind <= 0) return answer;
     this.behind--;
     assert.ok(answer.tip, 'the mempool says where its pool stands');
@@ -53,9 +56,11 @@ describe('a producer and a mempool behind its head', { timeout: 30_000 }, () => 
   it('a pool that catches up within the wait: the pending transaction is in the block', async () => {
     p.txs.behind = 2;
     p.txs.calls = 0;
+    p.txs.asked.length = 0;
     await p.nextSlotAfter(1n);
     const second = await p.signedAt(2n);
-    assert.equal(p.txs.calls, 3, 'two answers from elsewhere, then the head');
+    // A full reap from elsewhere, one-transaction questions until the pool is on the head, then a full reap.
+    assert.deepEqual(p.txs.asked, [100, 1, 1, 100], 'two answers from elsewhere, then the head');
     assert.deepEqual(
       second.block.transactions.slice(1).map((tx) => hex(sideTxId(tx))),
       [hex(sideTxId(p.pegIn))],
