@@ -61,7 +61,10 @@ try {
     for (let i = 0; i < ROUNDS * 2; i++) {
       const kind = i % 2 === 0 ? 'decoded' : 'effects';
       const txs = signed.slice(i * TXS, (i + 1) * TXS);
-      const admitted = await mempool.submitBatch(txs.map((tx) => txBytes(tx)), 'api');
+      const admitted = await mempool.submitBatch(
+        txs.map((tx) => txBytes(tx)),
+        'api',
+      );
       if (admitted.some((r) => !r.ok)) throw new Error('a transfer was not admitted');
       const block = await funded.chain.mine(txs);
       const opts: PublishOptions = kind === 'effects' ? { effects: true } : {};
