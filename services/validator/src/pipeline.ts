@@ -14,7 +14,6 @@
 // stage 2 in order against the store plus the window's overlay (the outputs its earlier blocks
 // create and spend); the valid prefix is committed in one durable transaction, so a window costs
 // one sync, not one per block.
-
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import {
