@@ -9,6 +9,8 @@ import type { VerifySignatureFn } from '../vm/signatures.ts';
 import { ValidationError, ValidationErrorCode } from './errors.ts';
 import type { TxSignatureSet } from './signature-sets.ts';
 import { checkTxs, type TxChain, type TxChecks } from './tx-checks.ts';
+import { checkTxsWithFiled } from './tx-checks-filed.ts';
+import type { TxCheckRecord } from './tx-checks-pack.ts';
 import type { TxRules } from './tx-facts.ts';
 
 /** What validation needs of a block's parent. */
@@ -44,23 +46,26 @@ export type BlockTxsContext<E extends TxEntries> = {
   readonly rules: TxRules;
   /** Checks already run (a TxCheckPool's), else run here with `entries` if given. */
   readonly txChecks?: TxChecks | undefined;
+  /** Records the mempool filed for some of the transactions (by index): those are not run again. */
+  readonly filed?: readonly (TxCheckRecord<E> | undefined)[] | undefined;
   readonly entries?: readonly E[] | undefined;
   readonly verify?: VerifySignatureFn | undefined;
 };
 
 /** Every transaction of a block checked (here, unless a pool did) and folded: entries and totals. */
-export function checkBlockTxs<T extends { readonly inputs: readonly { readonly type: string }[] }, E extends TxEntries>(
+export function checkBlockTxs<
+  T extends { readonly inputs: readonly { readonly type: string }[]; readonly timeRange: bigint },
+  E extends TxEntries,
+>(
   transactions: readonly T[],
   chain: TxChain<T, E>,
   ctx: BlockTxsContext<E>,
 ): BlockTxsResult & { readonly entries: readonly E[] } {
+  const at = { blockHeight: ctx.blockHeight, rules: ctx.rules, verify: ctx.verify };
   const checks = (ctx.txChecks ??
-    checkTxs(
-      transactions,
-      chain,
-      { blockHeight: ctx.blockHeight, firstIndex: 0, rules: ctx.rules, verify: ctx.verify },
-      ctx.entries,
-    )) as TxChecks<E>;
+    (ctx.filed
+      ? checkTxsWithFiled(transactions, chain, at, ctx.filed)
+      : checkTxs(transactions, chain, { ...at, firstIndex: 0 }, ctx.entries))) as TxChecks<E>;
   const firstIsCoinbase = transactions[0]?.inputs[0]?.type === 'coinbase';
   const body = foldBlockTxs(checks, transactions.length, firstIsCoinbase, ctx.rules.gas.maxBlockGas);
   return { ...body, entries: checks.entries };

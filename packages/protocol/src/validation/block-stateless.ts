@@ -17,6 +17,7 @@ import { ValidationError, ValidationErrorCode } from './errors.ts';
 import { mainTxRules } from './main-tx-facts.ts';
 import type { TxSignatureSet } from './signature-sets.ts';
 import { mainTxChain, type TxChecks } from './tx-checks.ts';
+import type { TxCheckRecord } from './tx-checks-pack.ts';
 
 /**
  * Proof of work: the Tensority hash of the block id if already known (computed on a worker, or a
@@ -38,6 +39,8 @@ export type BlockValidationContext = {
   readonly entries?: readonly TxEntries[] | undefined;
   /** The transactions' checks if already run (a TxCheckPool's), else run here. */
   readonly txChecks?: TxChecks | undefined;
+  /** Records the mempool filed for some transactions (by index; not the coinbase): not run again. */
+  readonly filed?: readonly (TxCheckRecord<TxEntries> | undefined)[] | undefined;
   /** Strict Ed25519 for programs whose checks cannot be deferred; default `ed25519Verify`. */
   readonly verify?: VerifySignatureFn | undefined;
 };
@@ -69,6 +72,7 @@ export function validateBlockStateless(block: Block, ctx: BlockValidationContext
     blockHeight: header.height,
     rules: mainTxRules(params),
     txChecks: ctx.txChecks,
+    filed: ctx.filed,
     entries: ctx.entries,
     verify: ctx.verify,
   });

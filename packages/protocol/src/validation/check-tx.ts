@@ -36,6 +36,11 @@ export type TxCheckResult = {
   /** Storage gas plus the gas of every metered program. */
   readonly gasUsed: number;
   readonly signatureSets: readonly TxSignatureSet[];
+  /**
+   * A program read the block height (BLOCKHEIGHT): the outcome may differ at another height. Absent
+   * otherwise, when only the time range depends on the height (`checkTimeRange`).
+   */
+  readonly readsBlockHeight?: true;
 };
 
 /** `serializedSize` is called once the version is known to be 1 (an in-memory tx may not encode otherwise). */
@@ -65,7 +70,8 @@ export function checkTxFacts(
   facts.inputs.forEach((input, i) => {
     if (!isGasInput(input)) inputs.check(i);
   });
-  return { fee: gas.nativeFee, gasUsed: Number(gas.gasUsed), signatureSets: inputs.signatureSets };
+  const result = { fee: gas.nativeFee, gasUsed: Number(gas.gasUsed), signatureSets: inputs.signatureSets };
+  return inputs.readsBlockHeight ? { ...result, readsBlockHeight: true } : result;
 }
 
 function isNative(assetId: Uint8Array): boolean {
@@ -86,15 +92,20 @@ function checkFormat(facts: TxFacts, serializedSize: () => number, placement: Tx
   if (facts.version !== 1n) reject(ValidationErrorCode.BAD_TX_VERSION, `transaction version ${facts.version}`);
   const size = serializedSize();
   if (!Number.isSafeInteger(size) || size <= 0) reject(ValidationErrorCode.BAD_TX_SIZE, `serialized size ${size}`);
-  if (facts.timeRange !== 0n && facts.timeRange < placement.blockHeight) {
-    reject(ValidationErrorCode.TIME_RANGE_EXPIRED, `time range ${facts.timeRange} < height ${placement.blockHeight}`, {
-      timeRange: facts.timeRange,
-      blockHeight: placement.blockHeight,
-    });
-  }
+  checkTimeRange(facts.timeRange, placement.blockHeight);
   if (facts.inputs.length === 0) reject(ValidationErrorCode.EMPTY_INPUTS, 'transaction without inputs');
   if (facts.outputs.length === 0) reject(ValidationErrorCode.EMPTY_OUTPUTS, 'transaction without outputs');
   return size;
+}
+
+/** A transaction's time range (0: none) is the highest block height it may be in. */
+export function checkTimeRange(timeRange: bigint, blockHeight: bigint): void {
+  if (timeRange !== 0n && timeRange < blockHeight) {
+    reject(ValidationErrorCode.TIME_RANGE_EXPIRED, `time range ${timeRange} < height ${blockHeight}`, {
+      timeRange,
+      blockHeight,
+    });
+  }
 }
 
 // The same input entry twice (upstream: one map entry for both, found as a position mismatch), or
@@ -190,6 +201,10 @@ function checkVoteOutputs(outputs: readonly OutputFacts[], minAmount: bigint): v
 /** Checks inputs one at a time, charging their gas and collecting their signature sets. */
 class InputChecker {
   readonly signatureSets: TxSignatureSet[] = [];
+  readsBlockHeight = false;
+  readonly #noteBlockHeight = () => {
+    this.readsBlockHeight = true;
+  };
   readonly #facts: TxFacts;
   readonly #placement: TxPlacement;
   readonly #rules: TxRules;
@@ -252,6 +267,7 @@ class InputChecker {
       this.#placement.blockHeight,
       this.#checkOutput,
       this.#rules.sideChainVm,
+      this.#noteBlockHeight,
     );
     let result: VerifyProgramResult;
     try {

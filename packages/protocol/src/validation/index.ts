@@ -37,7 +37,19 @@ export {
   type TxRangeChecker,
 } from './tx-check-pool.ts';
 export type { TxChecks, TxRangeJob } from './tx-checks.ts';
-export { packTxChecks, unpackTxChecks } from './tx-checks-pack.ts';
+export {
+  checkTxsWithFiled,
+  filedTxCheckKey,
+  isFilable,
+  txChecksFingerprint,
+} from './tx-checks-filed.ts';
+export {
+  packTxCheckRecords,
+  packTxChecks,
+  type TxCheckRecord,
+  unpackTxCheckRecord,
+  unpackTxChecks,
+} from './tx-checks-pack.ts';
 export type { TxRules } from './tx-facts.ts';
 export { type TxValidationContext, type TxValidationResult, validateTxStateless } from './tx-stateless.ts';
 export {

@@ -40,19 +40,26 @@ function checkOutputUnavailable(): never {
   throw new VmError(VmErrorCode.CONTEXT, 'CHECKOUTPUT from a cross-chain input');
 }
 
-/** The VM context of input `inputIndex`; `checkOutput` is shared by the transaction's inputs. */
+/**
+ * The VM context of input `inputIndex`; `checkOutput` is shared by the transaction's inputs.
+ * `onBlockHeight` is told when the program reads the block height.
+ */
 export function createInputVmContext(
   facts: TxFacts,
   inputIndex: number,
   blockHeight: bigint,
   checkOutput: CheckOutputFn,
   sideChain: boolean,
+  onBlockHeight?: () => void,
 ): VmContext {
   const input = facts.inputs[inputIndex]!;
   const { entries } = facts;
   return {
     txVersion: facts.version,
-    blockHeight,
+    get blockHeight() {
+      onBlockHeight?.();
+      return blockHeight;
+    },
     entryId: entries.inputIds[inputIndex],
     txSigHash: () => entries.sigHashes[inputIndex]!,
     assetId: input.assetId,

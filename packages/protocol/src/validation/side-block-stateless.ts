@@ -14,6 +14,7 @@ import { checkSideCoinbaseAmount } from './coinbase-amount.ts';
 import { ValidationError, ValidationErrorCode } from './errors.ts';
 import { sideTxRules } from './side-tx-facts.ts';
 import { sideTxChain, type TxChecks } from './tx-checks.ts';
+import type { TxCheckRecord } from './tx-checks-pack.ts';
 
 export type SideBlockValidationContext = {
   readonly params: SideChainBasicParams;
@@ -28,6 +29,8 @@ export type SideBlockValidationContext = {
   readonly entries?: readonly SideTxEntries[] | undefined;
   /** The transactions' checks if already run (a TxCheckPool's), else run here. */
   readonly txChecks?: TxChecks | undefined;
+  /** Records the mempool filed for some transactions (by index; not the coinbase): not run again. */
+  readonly filed?: readonly (TxCheckRecord<SideTxEntries> | undefined)[] | undefined;
   readonly verify?: VerifySignatureFn | undefined;
 };
 
@@ -43,6 +46,7 @@ export function validateSideBlockStateless(
     blockHeight: header.height,
     rules: sideTxRules(ctx.params, ctx.consensus.minVoteOutputAmount),
     txChecks: ctx.txChecks,
+    filed: ctx.filed,
     entries: ctx.entries,
     verify: ctx.verify,
   });

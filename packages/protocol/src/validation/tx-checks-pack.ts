@@ -1,7 +1,9 @@
 // TxChecks across threads: a worker's entries and results packed into one ArrayBuffer (transferred,
 // not cloned: structured cloning thousands of small Uint8Arrays costs more than the checks it
-// saves). Unpacked byte strings are views into that buffer. Both ends are the same process, so
-// numbers are in platform byte order. The failure, rare, travels beside it as plain data.
+// saves). Unpacked byte strings are views into that buffer. Numbers are little-endian. The
+// failure, rare, travels beside it as plain data. The same layout, one transaction a record, is
+// what the mempool files for the validator (tx-checks-filed.ts).
+import type { TxEntries } from '../chain/tx-graph.ts';
 import type { AssetAmount } from '../chain/types.ts';
 import type { SideTxEntries } from '../sidechain/tx-entries.ts';
 import type { VmSignatureSet } from '../vm/signatures.ts';
@@ -17,6 +19,10 @@ class Packer {
   #bytes = new Uint8Array(this.#buf);
   #view = new DataView(this.#buf);
   #at = 0;
+
+  get at(): number {
+    return this.#at;
+  }
 
   #room(n: number): void {
     if (this.#at + n <= this.#buf.byteLength) return;
@@ -84,9 +90,9 @@ class Unpacker {
   readonly #view: DataView;
   #at = 0;
 
-  constructor(buffer: ArrayBuffer) {
-    this.#bytes = new Uint8Array(buffer);
-    this.#view = new DataView(buffer);
+  constructor(bytes: Uint8Array) {
+    this.#bytes = bytes;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   u32(): number {
@@ -163,55 +169,88 @@ function unpackSet(u: Unpacker): TxSignatureSet {
   return { txIndex, inputIndex, set };
 }
 
+function packEntries(p: Packer, e: AnyEntries): void {
+  p.bytes(e.txId);
+  p.bytes(e.muxId);
+  p.list(e.inputIds);
+  p.u32(e.inputValues.length);
+  for (const v of e.inputValues) {
+    p.bytes(v.assetId);
+    p.i64(v.amount);
+  }
+  p.optionalList(e.spentOutputIds);
+  p.list(e.outputIds);
+  p.list(e.sigHashes);
+  p.optionalList(e.mainchainOutputIds);
+}
+
+function unpackEntries(u: Unpacker): AnyEntries {
+  const txId = u.bytes();
+  const muxId = u.bytes();
+  const inputIds = u.list();
+  const inputValues: AssetAmount[] = Array.from({ length: u.u32() }, () => ({ assetId: u.bytes(), amount: u.i64() }));
+  const spentOutputIds = u.optionalList() ?? [];
+  const outputIds = u.list();
+  const sigHashes = u.list();
+  const mainchainOutputIds = u.optionalList();
+  const e = { txId, muxId, inputIds, inputValues, spentOutputIds, outputIds, sigHashes };
+  return mainchainOutputIds === undefined ? e : { ...e, mainchainOutputIds };
+}
+
+function packResult(p: Packer, r: TxCheckResult): void {
+  p.i64(r.fee);
+  p.f64(r.gasUsed);
+  p.u32(r.signatureSets.length);
+  for (const s of r.signatureSets) packSet(p, s);
+}
+
+function unpackResult(u: Unpacker): TxCheckResult {
+  const fee = u.i64();
+  const gasUsed = u.f64();
+  const signatureSets = Array.from({ length: u.u32() }, () => unpackSet(u));
+  return { fee, gasUsed, signatureSets };
+}
+
 /** The entries and results of `checks` (not its failure) as one buffer. */
 export function packTxChecks(checks: TxChecks): ArrayBuffer {
   const p = new Packer();
   p.u32(checks.entries.length);
-  for (const e of checks.entries as readonly AnyEntries[]) {
-    p.bytes(e.txId);
-    p.bytes(e.muxId);
-    p.list(e.inputIds);
-    p.u32(e.inputValues.length);
-    for (const v of e.inputValues) {
-      p.bytes(v.assetId);
-      p.i64(v.amount);
-    }
-    p.optionalList(e.spentOutputIds);
-    p.list(e.outputIds);
-    p.list(e.sigHashes);
-    p.optionalList(e.mainchainOutputIds);
-  }
+  for (const e of checks.entries as readonly AnyEntries[]) packEntries(p, e);
   p.u32(checks.results.length);
-  for (const r of checks.results) {
-    p.i64(r.fee);
-    p.f64(r.gasUsed);
-    p.u32(r.signatureSets.length);
-    for (const s of r.signatureSets) packSet(p, s);
-  }
+  for (const r of checks.results) packResult(p, r);
   return p.done();
 }
 
 /** The inverse of packTxChecks (views into `buffer`), with the failure that travelled beside it. */
 export function unpackTxChecks(buffer: ArrayBuffer, failure?: TxChecks['failure']): TxChecks {
-  const u = new Unpacker(buffer);
-  const entries: AnyEntries[] = Array.from({ length: u.u32() }, () => {
-    const txId = u.bytes();
-    const muxId = u.bytes();
-    const inputIds = u.list();
-    const inputValues: AssetAmount[] = Array.from({ length: u.u32() }, () => ({ assetId: u.bytes(), amount: u.i64() }));
-    const spentOutputIds = u.optionalList() ?? [];
-    const outputIds = u.list();
-    const sigHashes = u.list();
-    const mainchainOutputIds = u.optionalList();
-    const e = { txId, muxId, inputIds, inputValues, spentOutputIds, outputIds, sigHashes };
-    return mainchainOutputIds === undefined ? e : { ...e, mainchainOutputIds };
-  });
-  const results: TxCheckResult[] = Array.from({ length: u.u32() }, () => {
-    const fee = u.i64();
-    const gasUsed = u.f64();
-    const signatureSets = Array.from({ length: u.u32() }, () => unpackSet(u));
-    return { fee, gasUsed, signatureSets };
-  });
+  const u = new Unpacker(new Uint8Array(buffer));
+  const entries = Array.from({ length: u.u32() }, () => unpackEntries(u));
+  const results = Array.from({ length: u.u32() }, () => unpackResult(u));
   u.end();
   return failure === undefined ? { entries, results } : { entries, results, failure };
+}
+
+/** One transaction's passed check: its entries and its result. */
+export type TxCheckRecord<E extends TxEntries = TxEntries> = { readonly entries: E; readonly result: TxCheckResult };
+
+/** Each record packed on its own (views into one buffer, so a batch costs one allocation). */
+export function packTxCheckRecords(records: readonly TxCheckRecord[]): Uint8Array[] {
+  const p = new Packer();
+  const ends: number[] = [];
+  for (const r of records) {
+    packEntries(p, r.entries);
+    packResult(p, r.result);
+    ends.push(p.at);
+  }
+  const bytes = new Uint8Array(p.done());
+  return ends.map((end, i) => bytes.subarray(ends[i - 1] ?? 0, end));
+}
+
+/** The inverse of packTxCheckRecords for one record (views into `bytes`); RangeError if malformed. */
+export function unpackTxCheckRecord(bytes: Uint8Array): TxCheckRecord {
+  const u = new Unpacker(bytes);
+  const entries = unpackEntries(u);
+  const result = unpackResult(u);
+  u.end();
+  return { entries, result };
 }
