@@ -313,6 +313,11 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     return checks;
   }
 
+  /** The bytes `block` was decoded from, when it was decoded here. */
+  protected bytesOf(block: B): Uint8Array | undefined {
+    return this.sourceBytes.get(block);
+  }
+
   private startTxChecks(block: B): Promise<TxChecks | undefined> {
     const pool = this.opts.txChecks;
     const bytes = this.sourceBytes.get(block);
