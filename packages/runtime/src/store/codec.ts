@@ -130,6 +130,18 @@ class ByteReader {
     return out;
   }
 
+  skip(n: number): void {
+    this.need(n);
+    this.pos += n;
+  }
+
+  /** The next `n` bytes as a view into the input (no copy). */
+  view(n: number): Uint8Array {
+    this.need(n);
+    this.pos += n;
+    return this.buf.subarray(this.pos - n, this.pos);
+  }
+
   end(): void {
     if (this.pos !== this.buf.length) throw corrupt(this.what, 'trailing bytes');
   }
@@ -202,11 +214,18 @@ export function programKey(controlProgram: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Program index key suffix: programKey | outputId (a range over programKey lists the program's outputs). */
-export function programIndexSuffix(programHash: Uint8Array, outputId: Uint8Array): Uint8Array {
-  const out = new Uint8Array(programHash.length + outputId.length);
-  out.set(programHash);
-  out.set(outputId, programHash.length);
+/**
+ * An output's program index key, chain prefix | programKey(controlProgram) | outputId, built in one
+ * allocation (the commit path files and removes two of them per output).
+ */
+export function programEntryKey(prefix: Uint8Array, controlProgram: Uint8Array, outputId: Uint8Array): Uint8Array {
+  const inline = controlProgram.length <= PROGRAM_KEY_INLINE_MAX;
+  const programPart = inline ? controlProgram : createHash('sha256').update(controlProgram).digest();
+  const out = new Uint8Array(prefix.length + 1 + programPart.length + outputId.length);
+  out.set(prefix);
+  out[prefix.length] = inline ? controlProgram.length : 0xff;
+  out.set(programPart, prefix.length + 1);
+  out.set(outputId, prefix.length + 1 + programPart.length);
   return out;
 }
 
@@ -261,6 +280,17 @@ export function encodeUtxoValue(r: UtxoRecord): Uint8Array {
   const w = new ByteWriter(26 + r.assetId.length + r.controlProgram.length + (r.vote ? 4 + r.vote.length : 0));
   writeUtxoValue(w, r);
   return w.finish();
+}
+
+/**
+ * The control program of a stored utxo value, as a view into it (no decode of the rest): what a
+ * spend needs to find the output's program index entry.
+ */
+export function storedControlProgram(value: Uint8Array): Uint8Array {
+  const rd = new ByteReader(value, 'utxo');
+  rd.version();
+  rd.skip(rd.u32() + 8); // assetId, amount
+  return rd.view(rd.u32());
 }
 
 export function decodeUtxoValue(outputId: Uint8Array, value: Uint8Array): UtxoRecord {

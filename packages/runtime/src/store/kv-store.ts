@@ -28,8 +28,9 @@ import {
   heightBytes,
   prefixEnd,
   prefixSuccessor,
-  programIndexSuffix,
+  programEntryKey,
   programKey,
+  storedControlProgram,
   toHex,
 } from './codec.ts';
 import { StoreError, StoreErrorCode, toStoreError } from './errors.ts';
@@ -64,11 +65,6 @@ const META_LAST_SIGNED = new TextEncoder().encode('last-signed');
 const DEFAULT_SCAN_BATCH = 1000;
 const EMPTY = new Uint8Array(0);
 
-/** The program index entry of an output: chain | programKey(program) | outputId. */
-function programEntryKey(key: (s: Uint8Array) => Uint8Array, r: UtxoRecord): Uint8Array {
-  return key(programIndexSuffix(programKey(r.controlProgram), r.outputId));
-}
-
 function readTip(r: KvReader, key: (s: Uint8Array) => Uint8Array): ChainTip | undefined {
   const raw = r.get(KvTable.Meta, key(META_TIP));
   return raw && decodeTip(raw);
@@ -83,6 +79,7 @@ function readRevision(r: KvReader, key: (s: Uint8Array) => Uint8Array): number {
 function applyCommit(w: KvWriter, commit: BlockCommit): CommitResult {
   const { chain, height, blockId, parentId } = commit;
   const key = chainKeys(chain);
+  const prefix = chainPrefix(chain);
   const tip = readTip(w, key);
   const atHeight = w.get(KvTable.Main, key(heightBytes(height)));
   if (tip && atHeight && bytesEqual(atHeight, blockId)) return { applied: false, tip };
@@ -102,7 +99,7 @@ function applyCommit(w: KvWriter, commit: BlockCommit): CommitResult {
         outputId: toHex(r.outputId),
       });
     }
-    w.put(KvTable.Program, programEntryKey(key, r), EMPTY);
+    w.put(KvTable.Program, programEntryKey(prefix, r.controlProgram, r.outputId), EMPTY);
     return [r.outputId, value];
   });
   // Undo data: the spent outputs' stored values, read inside this transaction.
@@ -115,7 +112,7 @@ function applyCommit(w: KvWriter, commit: BlockCommit): CommitResult {
       });
     }
     w.del(KvTable.Utxo, k);
-    w.del(KvTable.Program, programEntryKey(key, decodeUtxoValue(id, value)));
+    w.del(KvTable.Program, programEntryKey(prefix, storedControlProgram(value), id));
     return [id, value];
   });
 
@@ -163,6 +160,7 @@ export class KvDurableStore implements DurableStore {
     checkChain(chain);
     checkId(blockId, 'blockId');
     const key = chainKeys(chain);
+    const prefix = chainPrefix(chain);
     return this.write('revertBlock', [chain], (w): RevertResult => {
       const rawEntry = w.get(KvTable.Index, key(blockId));
       if (!rawEntry) {
@@ -193,11 +191,11 @@ export class KvDurableStore implements DurableStore {
 
       for (const r of delta.spent) {
         w.put(KvTable.Utxo, key(r.outputId), encodeUtxoValue(r));
-        w.put(KvTable.Program, programEntryKey(key, r), EMPTY);
+        w.put(KvTable.Program, programEntryKey(prefix, r.controlProgram, r.outputId), EMPTY);
       }
       for (const r of delta.created) {
         w.del(KvTable.Utxo, key(r.outputId));
-        w.del(KvTable.Program, programEntryKey(key, r));
+        w.del(KvTable.Program, programEntryKey(prefix, r.controlProgram, r.outputId));
       }
       for (const txId of delta.txIds) {
         const loc = w.get(KvTable.Tx, key(txId));

@@ -18,7 +18,11 @@ import {
   encodeTxLocation,
   encodeUtxoValue,
   heightBytes,
+  PROGRAM_KEY_INLINE_MAX,
   prefixEnd,
+  programEntryKey,
+  programKey,
+  storedControlProgram,
 } from '../../src/store/codec.ts';
 import { isStoreError, StoreErrorCode } from '../../src/store/index.ts';
 import { ChainBuilder, hashId } from './fixtures.ts';
@@ -79,6 +83,21 @@ test('keys: heights sort as bytes, chain prefixes do not overlap', () => {
   assert.equal(chainOfKey(longer), 'side-1');
 });
 
+test("program index keys: chain prefix | programKey | output id; a stored value's program is found without a decode", () => {
+  const prefix = chainKey('main', new Uint8Array(0));
+  const outputId = hashId('out');
+  for (const size of [0, 22, PROGRAM_KEY_INLINE_MAX, PROGRAM_KEY_INLINE_MAX + 1, 300]) {
+    const program = new Uint8Array(size).fill(size & 0xff);
+    const expected = chainKey('main', Uint8Array.of(...programKey(program), ...outputId));
+    assert.deepEqual(programEntryKey(prefix, program, outputId), expected, `program of ${size} bytes`);
+  }
+  const b = new ChainBuilder('main');
+  const vote = { ...b.next().created[0]!, vote: new Uint8Array(64).fill(7) };
+  for (const r of [...b.next({ create: 3 }).created, vote]) {
+    assert.deepEqual(storedControlProgram(encodeUtxoValue(r)), r.controlProgram);
+  }
+});
+
 test('bytes that do not decode are STORE_CORRUPT errors', () => {
   const good = encodeUtxoValue(new ChainBuilder('main').next().created[0]!);
   const cases: [string, () => unknown][] = [
@@ -94,6 +113,9 @@ test('bytes that do not decode are STORE_CORRUPT errors', () => {
       () => decodeTip(Uint8Array.of(1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0)),
     ],
     ['delta', () => decodeDelta('main', Uint8Array.of(1, 0, 0))],
+    ['program of an empty value', () => storedControlProgram(new Uint8Array(0))],
+    ['program of another version', () => storedControlProgram(Uint8Array.of(9, ...good.subarray(1)))],
+    ['program past the end', () => storedControlProgram(good.subarray(0, 1 + 4 + 32 + 8 + 4 + 3))],
   ];
   for (const [what, fn] of cases) {
     assert.throws(fn, (err: unknown) => {
