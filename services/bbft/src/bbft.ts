@@ -66,6 +66,11 @@ export type BbftOptions = {
   readonly announceBlocks?: boolean;
   /** Blocks read below the validator's tip at start. Default 256. */
   readonly loadDepth?: number;
+  /**
+   * How long into its slot a producer waits for the previous slot's block (late when that block is
+   * big) before it builds beside it. Default: 60% of the block interval.
+   */
+  readonly previousSlotWaitMs?: number;
   /** Blocks kept below the last irreversible block. Default: one round. */
   readonly keepDepth?: bigint;
   /**
@@ -112,6 +117,8 @@ const MAX_RETRIES_PER_TICK = 16;
 /** How long a producer waits at most for its mempool to follow the head it builds on (of a 500 ms slot). */
 const MEMPOOL_CATCH_UP_MS = 150;
 const MEMPOOL_RETRY_MS = 10;
+/** Share of its slot a producer waits by default for the previous slot's block before building beside it. */
+const PREVIOUS_SLOT_WAIT = 0.6;
 
 /** Adds to a bounded insertion-ordered map, dropping the oldest entry past `max`. */
 function setBounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
@@ -150,6 +157,10 @@ export class Bbft {
   #tail: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #lastProducedSlot = -1n;
+  /** The slot whose production waits for the previous slot's block, and until when (ms). */
+  #waiting: { readonly slotStart: bigint; readonly timer: NodeJS.Timeout } | undefined;
+  /** The last slot that waited: it waits no more. */
+  #waitedSlot = -1n;
   #tickQueued = false;
   #stopped = false;
   #produced = 0;
@@ -195,6 +206,7 @@ export class Bbft {
     if (this.#stopped) return;
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
+    clearTimeout(this.#waiting?.timer);
     this.#abort.abort(new Error('bbft stopping'));
     await this.#tail;
   }
@@ -662,6 +674,8 @@ export class Bbft {
     this.#metrics?.bbftTipHeight.set(Number(head.height));
     const dropped = tree.prune(this.#opts.keepDepth ?? this.#opts.params.consensus.roundLength);
     if (dropped > 0) this.#ledger.pruneBelow(tree.root.height);
+    const waiting = this.#waiting;
+    if (waiting !== undefined && head.timestampMs >= waiting.slotStart - this.#interval) this.#produceNow();
   }
 
   // ---- production ---------------------------------------------------------------------------------
@@ -708,6 +722,7 @@ export class Bbft {
     const schedule = createProducerSchedule(this.#opts.params.consensus, round.producers, round.electionTimestampMs);
     const slotStart = producerSlotAt(schedule, now).slotStartMs;
     if (slotStart < head.timestampMs + this.#interval || slotStart <= this.#lastProducedSlot) return;
+    if (this.#awaitsPreviousSlot(head, slotStart, now)) return;
     const height = head.height + 1n;
     if ((await this.#signer.signedAt(height)) !== undefined) {
       this.#log.info('not producing: this key already signed a block at the height', { height: String(height) });
@@ -755,6 +770,35 @@ export class Bbft {
     await this.#fileAndPublish(block, id, height, owner.order, round, result.signature);
     this.#afterChange();
     if (this.#opts.faultDoubleSign === true) await this.#doubleSign(head, height, slotStart, round, owner);
+  }
+
+  /**
+   * True when the previous slot's block is not in the tree yet and the slot may still wait for it:
+   * its producer checks it with its validator before signing, and a big block can arrive a little
+   * into the next slot. Building beside it would fork the chain, and one of the two blocks (its
+   * checks, its slot) would be lost. Production resumes when a head from that slot arrives, or at
+   * the deadline: a producer that is down costs the next slot that wait, once.
+   */
+  #awaitsPreviousSlot(head: TreeBlock, slotStart: bigint, now: bigint): boolean {
+    if (head.timestampMs >= slotStart - this.#interval || this.#waitedSlot === slotStart) return false;
+    const wait = this.#opts.previousSlotWaitMs ?? Math.round(Number(this.#interval) * PREVIOUS_SLOT_WAIT);
+    const deadline = slotStart + BigInt(wait);
+    if (now >= deadline) return false;
+    if (this.#waiting?.slotStart !== slotStart) {
+      clearTimeout(this.#waiting?.timer);
+      this.#waiting = { slotStart, timer: setTimeout(() => this.#produceNow(), Number(deadline - now)) };
+    }
+    return true;
+  }
+
+  /** Ends a wait for the previous slot's block: the slot's production runs now (queued). */
+  #produceNow(): void {
+    const waiting = this.#waiting;
+    if (waiting === undefined) return;
+    clearTimeout(waiting.timer);
+    this.#waiting = undefined;
+    this.#waitedSlot = waiting.slotStart;
+    void this.#enqueue(() => this.#produce());
   }
 
   /** Own block, signed: filed by the validator, announced, its signature published. */

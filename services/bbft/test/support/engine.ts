@@ -25,6 +25,8 @@ export type EngineSetup = {
   readonly dataDir: string;
   readonly xprv: Uint8Array;
   readonly clock: () => number;
+  /** BbftOptions.previousSlotWaitMs (default: the engine's). */
+  readonly previousSlotWaitMs?: number;
   /** What the engine reaps through, given the node's mempool (default: the mempool itself). */
   readonly txs?: (mempool: TxSource) => TxSource;
 };
@@ -45,7 +47,13 @@ export async function startEngine(setup: EngineSetup): Promise<Engine> {
   );
   const network = new NatsBbftNetwork(bus, params.chainId, 'n0', log);
   const bbft = new Bbft(
-    { params, rewardProgram: new Uint8Array([0x51]), maxTxs: 100, clock: setup.clock },
+    {
+      params,
+      rewardProgram: new Uint8Array([0x51]),
+      maxTxs: 100,
+      clock: setup.clock,
+      ...(setup.previousSlotWaitMs === undefined ? {} : { previousSlotWaitMs: setup.previousSlotWaitMs }),
+    },
     {
       view: new GrpcSideChainView(validatorClient, params, createSideDevnetGenesis(params)),
       validator: new GrpcBlockValidator(validatorClient, params.chainId),
