@@ -7,3 +7,4 @@ export * from './metrics/index.ts';
 export * from './nats/index.ts';
 export * from './store/index.ts';
 export * from './tracing/index.ts';
+export * from './tx-check-cache/index.ts';

@@ -1,0 +1,6 @@
+export {
+  createRedisTxCheckCache,
+  type RedisTxCheckCache,
+  type RedisTxCheckCacheOptions,
+  type TxCheckCacheRecord,
+} from './redis-tx-check-cache.ts';
