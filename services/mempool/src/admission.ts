@@ -9,14 +9,17 @@
 //   3. synchronously, in batch order, so nothing interleaves: the stateful checks (the protocol's
 //      connectTx) against the hot tier's UTXOs overlaid with the pool (outputs pending txs create are
 //      spendable, outputs pending txs spend are spent: DOUBLE_SPEND), coinbase maturity at the next
-//      height, then room (eviction of cheaper txs or POOL_FULL), then the pool files it.
+//      height, then room (eviction of cheaper txs or POOL_FULL), then the pool files it;
+//   4. the admitted txs' checks are filed for the validator (check-filing.ts), one pipeline a batch.
 // A rejected transaction leaves the pool unchanged. A later tx of a batch may spend an earlier one's
 // outputs. Admitted txs from clients and reorgs are announced (gossip); those from gossip are not.
 import {
+  type PassedTxCheck,
   type SignaturePair,
   type SignatureVerifier,
   type TxEntries,
   type TxSignatureSet,
+  type TxValidationResult,
   type UtxoChanges,
   type UtxoEntry,
   type UtxoView,
@@ -26,6 +29,7 @@ import {
 } from '@bystack/protocol';
 import { type Logger, type UtxoRecord, utxoEntryOf } from '@bystack/runtime';
 import type { ChainState } from './chain-state.ts';
+import { fileTxChecks, type TxCheckFiling } from './check-filing.ts';
 import { MempoolError, MempoolErrorCode, toRejection } from './errors.ts';
 import { hexKey } from './hex.ts';
 import { type MempoolMetrics, observePool } from './metrics.ts';
@@ -75,6 +79,8 @@ type Candidate = {
   readonly fee: bigint;
   readonly gas: number;
   readonly signatureSets: readonly TxSignatureSet[];
+  /** The stateless check's outcome, filed for the validator once admitted. */
+  readonly checked: TxValidationResult;
 };
 
 /** Transactions per pipelined chunk of a batch. */
@@ -94,10 +100,16 @@ const SPENT_PLACEHOLDER: UtxoEntry = {
 export class Admission {
   readonly #o: AdmissionOptions;
   readonly #maxRereads: number;
+  #filing: TxCheckFiling | undefined;
 
   constructor(opts: AdmissionOptions) {
     this.#o = opts;
     this.#maxRereads = opts.maxRereads ?? 3;
+  }
+
+  /** Where admitted txs' checks are filed for the validator (undefined: nowhere). */
+  fileChecksIn(filing: TxCheckFiling | undefined): void {
+    this.#filing = filing;
   }
 
   /** One result per transaction, in order. Never throws for a transaction's fault. */
@@ -116,6 +128,7 @@ export class Admission {
     // Chunks are pipelined: while the verifier threads check one chunk's signatures and Redis reads
     // its inputs, this thread runs the next chunk's stateless checks; chunks are filed in order.
     const inBatch = new Set<string>();
+    const admitted: PassedTxCheck[] = [];
     let filed: Promise<void> = Promise.resolve();
     for (let from = 0; from < raws.length; from += CHUNK) {
       if (from > 0) await yieldToLoop();
@@ -123,7 +136,7 @@ export class Admission {
       if (candidates.length === 0) continue;
       const version = this.#o.state.version;
       const checked = this.#check(candidates);
-      filed = Promise.all([filed, checked]).then(([, c]) => this.#settle(c, version, reject, results));
+      filed = Promise.all([filed, checked]).then(([, c]) => this.#settle(c, version, reject, results, admitted));
     }
     await filed;
 
@@ -137,6 +150,7 @@ export class Admission {
       }
     }
     if (announced.length > 0) this.#o.announcer?.announce(announced);
+    if (this.#filing !== undefined) await fileTxChecks(this.#filing, admitted, this.#o.log);
     return results;
   }
 
@@ -156,7 +170,8 @@ export class Admission {
         if (pool.has(key) || inBatch.has(key)) {
           throw new MempoolError(MempoolErrorCode.DUPLICATE_TX, `tx ${key} is already pending`, { txId: key });
         }
-        const { fee, gasUsed, signatureSets } = tx.check(blockHeight);
+        const checked = tx.check(blockHeight);
+        const { fee, gasUsed, signatureSets } = checked;
         if (fee < BigInt(gasUsed) * minFeeRate) {
           throw new MempoolError(
             MempoolErrorCode.FEE_TOO_LOW,
@@ -173,7 +188,7 @@ export class Admission {
         // A copy: the request's buffer (a whole batch) must not live as long as one pending tx.
         const bytes = new Uint8Array(raw);
         const consumes = tx.consumes.map(hexKey);
-        candidates.push({ index, bytes, tx, entries, key, consumes, fee, gas: gasUsed, signatureSets });
+        candidates.push({ index, bytes, tx, entries, key, consumes, fee, gas: gasUsed, signatureSets, checked });
       } catch (err) {
         reject(index, id, err);
       }
@@ -188,7 +203,13 @@ export class Admission {
   }
 
   /** Rejects the bad signatures, reads again if blocks came in meanwhile, then files. Never throws. */
-  async #settle(checked: Checked, version: number, reject: Reject, results: AdmitResult[]): Promise<void> {
+  async #settle(
+    checked: Checked,
+    version: number,
+    reject: Reject,
+    results: AdmitResult[],
+    admitted: PassedTxCheck[],
+  ): Promise<void> {
     const { candidates, signatures, utxos: read } = checked;
     const { state } = this.#o;
     if (signatures.status === 'rejected') {
@@ -220,7 +241,7 @@ export class Admission {
         version = state.version;
         utxos = await this.#read(valid);
       }
-      this.#file(valid, utxos, reject, results);
+      this.#file(valid, utxos, reject, results, admitted);
     } catch (err) {
       for (const c of valid) if (results[c.index] === undefined) reject(c.index, c.entries.txId, err);
     }
@@ -283,6 +304,7 @@ export class Admission {
     utxos: ReadonlyMap<string, UtxoRecord>,
     reject: Reject,
     results: AdmitResult[],
+    admitted: PassedTxCheck[],
   ): void {
     const { pool, state, chain, metrics } = this.#o;
     const blockHeight = state.nextHeight;
@@ -348,6 +370,7 @@ export class Admission {
         };
         pool.add(tx);
         results[c.index] = { ok: true, tx };
+        admitted.push({ bytes: c.bytes, entries: c.entries, result: c.checked });
       } catch (err) {
         reject(c.index, c.entries.txId, err);
       }

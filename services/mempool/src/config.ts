@@ -81,6 +81,11 @@ export const mempoolConfigSchema = defineConfigSchema({
     min: 0,
     doc: "Least lifetime (at most twice it) in Redis of the node's verified signatures, shared by mempool and validator (0: off)",
   }),
+  txCheckCacheSeconds: setting.int({
+    default: 600,
+    min: 0,
+    doc: "Lifetime in Redis of admitted txs' stateless check outcomes, which the node's validator takes instead of checking them again (0: not filed)",
+  }),
   eventsStream: setting.string({
     optional: true,
     pattern: NAME,

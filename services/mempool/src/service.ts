@@ -1,4 +1,5 @@
-// The composition root: config -> hot tier (Redis, read only) -> signature verifier -> the pool ->
+// The composition root: config -> hot tier (Redis; read only but for the signature and tx check
+// caches it files for the validator) -> signature verifier -> the pool ->
 // NATS (gossip, chain events) -> gRPC -> /metrics. Shutdown runs in reverse: gRPC stops taking
 // calls and drains, the event follower stops, the bus drains, the verifier's threads end, Redis quits.
 import { availableParallelism } from 'node:os';
@@ -8,6 +9,7 @@ import {
   createSignatureVerifier,
   createSignatureVerifierPool,
   type SignatureVerifier,
+  txChecksFingerprint,
 } from '@bystack/protocol';
 import {
   createGrpcServer,
@@ -15,6 +17,7 @@ import {
   createNatsBus,
   createRedisHotTier,
   createRedisSignatureCache,
+  createRedisTxCheckCache,
   type GrpcServer,
   type MetricsServer,
   type NatsBus,
@@ -99,6 +102,13 @@ export async function buildMempool(ctx: ServiceContext<MempoolServiceConfig>): P
     metrics,
     log: log.child({ module: 'mempool' }),
   });
+  // Admitted txs' checks are filed for the validator, which then skips them in the block.
+  if (config.txCheckCacheSeconds > 0) {
+    mempool.admission.fileChecksIn({
+      fingerprint: txChecksFingerprint(params, federationProgram),
+      cache: createRedisTxCheckCache({ redis, prefix: config.redisPrefix, ttlSeconds: config.txCheckCacheSeconds }),
+    });
+  }
   const bus = await createNatsBus(natsBusOptionsFromConfig(config, `mempool-${config.nodeId}`), ctx);
   const js = await bus.jetstream();
   const stream = config.eventsStream ?? defaultEventsStream(config.nodeId, chain);

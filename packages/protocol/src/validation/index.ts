@@ -41,6 +41,8 @@ export {
   checkTxsWithFiled,
   filedTxCheckKey,
   isFilable,
+  type PassedTxCheck,
+  txCheckFilings,
   txChecksFingerprint,
 } from './tx-checks-filed.ts';
 export {

@@ -18,7 +18,7 @@ import { atTxIndex, ValidationError } from './errors.ts';
 import { mainTxRules } from './main-tx-facts.ts';
 import { sideTxRules } from './side-tx-facts.ts';
 import { checkTxs, type TxChain, type TxCheckPlacement, type TxChecks } from './tx-checks.ts';
-import type { TxCheckRecord } from './tx-checks-pack.ts';
+import { packTxCheckRecords, type TxCheckRecord } from './tx-checks-pack.ts';
 
 /** Bumped when what a record means changes (its layout, or a rule the fingerprint does not name). */
 const FILED_FORMAT = 'bystack filed tx checks 1';
@@ -58,6 +58,27 @@ export function filedTxCheckKey(fingerprint: Uint8Array, txBytes: Uint8Array): U
 /** Whether a passed check may be filed: its outcome is the same at any height but for the time range. */
 export function isFilable(result: TxCheckResult): boolean {
   return result.readsBlockHeight !== true;
+}
+
+/** A transaction that passed its stateless checks (and whose signatures were verified). */
+export type PassedTxCheck = { readonly bytes: Uint8Array; readonly entries: TxEntries; readonly result: TxCheckResult };
+
+/**
+ * What the mempool files for transactions it admitted: the key and packed record of each filable
+ * one, without its signature sets (a record stands for signatures verified on this node).
+ */
+export function txCheckFilings(
+  fingerprint: Uint8Array,
+  passed: readonly PassedTxCheck[],
+): { key: Uint8Array; value: Uint8Array }[] {
+  const filable = passed.filter((p) => isFilable(p.result));
+  const values = packTxCheckRecords(
+    filable.map(({ entries, result }) => ({
+      entries,
+      result: { fee: result.fee, gasUsed: result.gasUsed, signatureSets: [] },
+    })),
+  );
+  return filable.map((p, i) => ({ key: filedTxCheckKey(fingerprint, p.bytes), value: values[i]! }));
 }
 
 /**
