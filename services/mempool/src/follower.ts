@@ -22,6 +22,7 @@ import {
   rawCodec,
   type StreamMessageContext,
 } from '@bystack/runtime';
+import { readCommittedEvent } from './committed-event.ts';
 import { MempoolErrorCode } from './errors.ts';
 import { hexKey } from './hex.ts';
 import type { Mempool } from './mempool.ts';
@@ -32,15 +33,6 @@ import {
   type PoolBlock,
   poolBlockEffects,
 } from './pool-chain.ts';
-
-/** A membership test for the hex keys of `ids`, its set built on first use (seldom needed). */
-function keySetTest(ids: readonly Uint8Array[]): (key: string) => boolean {
-  let keys: Set<string> | undefined;
-  return (key) => {
-    keys ??= new Set(ids.map(hexKey));
-    return keys.has(key);
-  };
-}
 
 /** The part of JetStream the follower uses. */
 export type FollowerJetStream = Pick<JetStreamBus, 'ensureConsumer' | 'consume' | 'manager'>;
@@ -165,22 +157,16 @@ export class ChainFollower {
     let effects: BlockEffects;
     let tip: ChainTip;
     try {
-      const msg = chainV1.BlockCommitted.decode(data);
-      const ref = msg.ref?.blockId?.length ? { height: Number(msg.ref.height), blockId: msg.ref.blockId } : undefined;
-      if (msg.effects !== undefined && ref !== undefined) {
+      const event = readCommittedEvent(data);
+      if (event.effects !== undefined && event.tip !== undefined) {
         // The validator says what the block's txs did: its body need not be decoded.
-        const { txIds, consumedOutputIds, createdOutputIds } = msg.effects;
-        effects = {
-          txKeys: txIds.map(hexKey),
-          consumes: consumedOutputIds.map(hexKey),
-          leavesUnspent: keySetTest(createdOutputIds),
-        };
-        tip = ref;
+        effects = event.effects;
+        tip = event.tip;
       } else {
         // An older validator's event, or one published after the validator restarted.
-        const block = this.#decodeBlock(msg.block?.bytes ?? new Uint8Array(0), this.#mempool.pendingTx);
+        const block = this.#decodeBlock(event.block, this.#mempool.pendingTx);
         effects = poolBlockEffects(block);
-        tip = ref ?? block.tip;
+        tip = event.tip ?? block.tip;
       }
     } catch (err) {
       this.#o.log.error('undecodable committed event skipped', { seq: ctx.seq, err });

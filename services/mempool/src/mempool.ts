@@ -160,7 +160,8 @@ export class Mempool {
     detached: readonly PoolBlock[],
     attached: readonly PoolBlock[],
   ): Promise<AdmitResult[]> {
-    const attachedTxs = this.#removeConfirmedAndConflicts(attached.map(poolBlockEffects));
+    this.#removeConfirmedAndConflicts(attached.map(poolBlockEffects));
+    const attachedTxs = new Set(attached.flatMap((block) => block.txs.map((tx) => tx.key)));
     const last = attached.at(-1);
     this.#setTip(last === undefined ? forkPoint : last.tip);
     this.#o.metrics.mempoolChainEvents.inc({ chain: this.chain, event: 'reorged' });
@@ -234,43 +235,49 @@ export class Mempool {
     return dropped;
   }
 
-  /** Removes what `blocks` confirm or conflict with; returns the keys of every tx they hold. */
-  #removeConfirmedAndConflicts(blocks: readonly BlockEffects[]): Set<string> {
+  /** Removes what `blocks` confirm or conflict with. */
+  #removeConfirmedAndConflicts(blocks: readonly BlockEffects[]): void {
     const { metrics } = this.#o;
-    const inBlocks = new Set<string>();
-    const confirmed: { readonly tx: PoolTx; readonly block: BlockEffects }[] = [];
+    const { pool } = this;
+    // Per block, the txs it confirmed whose created outputs the block may have spent again.
+    const confirmed: PoolTx[][] = [];
+    let confirmedCount = 0;
     for (const block of blocks) {
+      const ofBlock: PoolTx[] = [];
       for (const key of block.txKeys) {
-        inBlocks.add(key);
-        const tx = this.pool.removeConfirmed(key);
-        if (tx !== undefined) confirmed.push({ tx, block });
+        const tx = pool.removeConfirmed(key);
+        if (tx === undefined) continue;
+        confirmedCount++;
+        if (block.leavesUnspent !== undefined) ofBlock.push(tx);
       }
+      confirmed.push(ofBlock);
     }
     // What a block spends or mints, a pending tx may not spend (or, a peg-in, mint) again.
     let conflicts = 0;
     for (const block of blocks) {
       for (const out of block.consumes) {
-        const spender = this.pool.spenderOf(out);
-        if (spender !== undefined) conflicts += this.pool.removeWithDescendants(spender.key).length;
-        for (const minter of this.pool.parentsOf([out])) conflicts += this.pool.removeWithDescendants(minter).length;
+        const spender = pool.spenderOf(out);
+        if (spender !== undefined) conflicts += pool.removeWithDescendants(spender.key).length;
+        const minter = pool.creatorOf(out);
+        if (minter !== undefined) conflicts += pool.removeWithDescendants(minter.key).length;
       }
     }
     // Net changes leave out what a block's txs created and spent again: a pending child spending
     // such an output of a confirmed tx conflicts with the block.
-    for (const { tx, block } of confirmed) {
-      if (block.leavesUnspent === undefined) continue;
-      for (const out of tx.created.keys()) {
-        const spender = this.pool.spenderOf(out);
-        if (spender !== undefined && !block.leavesUnspent(out)) {
-          conflicts += this.pool.removeWithDescendants(spender.key).length;
+    blocks.forEach((block, i) => {
+      for (const tx of confirmed[i]!) {
+        for (const out of tx.created.keys()) {
+          const spender = pool.spenderOf(out);
+          if (spender !== undefined && !block.leavesUnspent!(out)) {
+            conflicts += pool.removeWithDescendants(spender.key).length;
+          }
         }
       }
-    }
-    if (confirmed.length > 0) {
-      metrics.mempoolTxRemoved.inc({ chain: this.chain, reason: RemovalReason.Confirmed }, confirmed.length);
+    });
+    if (confirmedCount > 0) {
+      metrics.mempoolTxRemoved.inc({ chain: this.chain, reason: RemovalReason.Confirmed }, confirmedCount);
     }
     if (conflicts > 0) metrics.mempoolTxRemoved.inc({ chain: this.chain, reason: RemovalReason.Conflict }, conflicts);
-    return inBlocks;
   }
 
   #setTip(tip: ChainTip | undefined): void {

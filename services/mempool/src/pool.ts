@@ -57,33 +57,48 @@ export type RoomPlan =
   | { readonly ok: true; readonly victims: readonly PoolTx[] }
   | { readonly ok: false; readonly cheapestFeeRate: number | undefined };
 
-type Node = PoolTx & {
+/**
+ * A pending transaction as the pool links it: to the nodes of its in-pool parents and children
+ * (sets made only when there are some: most txs spend chain outputs and have none) and, by
+ * reference, from the output indexes, so a lookup is one Map access and no key is hashed twice.
+ */
+type Node = {
+  readonly tx: PoolTx;
   readonly seq: number;
-  readonly parents: Set<string>;
-  readonly children: Set<string>;
+  parents: Set<Node> | undefined;
+  children: Set<Node> | undefined;
+  /** False once it left the pool: the eviction heap skips it. */
+  live: boolean;
+  /** Reap's scratch count of parents not yet taken. */
+  waiting: number;
 };
-type HeapItem = { readonly key: string; readonly seq: number; readonly feeRate: number };
 
-const cheaperFirst = (a: HeapItem, b: HeapItem) => a.feeRate < b.feeRate || (a.feeRate === b.feeRate && a.seq > b.seq);
-const richerFirst = (a: Node, b: Node) => a.feeRate > b.feeRate || (a.feeRate === b.feeRate && a.seq < b.seq);
+const cheaperFirst = (a: Node, b: Node) =>
+  a.tx.feeRate < b.tx.feeRate || (a.tx.feeRate === b.tx.feeRate && a.seq > b.seq);
+const richerFirst = (a: Node, b: Node) =>
+  a.tx.feeRate > b.tx.feeRate || (a.tx.feeRate === b.tx.feeRate && a.seq < b.seq);
 
 export class TxPool {
   readonly limits: PoolLimits;
   readonly #txs = new Map<string, Node>();
   /** Spent output (hex) -> the pending tx spending it. */
-  readonly #spenders = new Map<string, string>();
+  readonly #spenders = new Map<string, Node>();
   /** Created output (hex) -> the pending tx creating it. */
-  readonly #creators = new Map<string, string>();
+  readonly #creators = new Map<string, Node>();
   /**
    * Wire fingerprint -> the pending tx with those bytes. Only a block decoded without its effects
    * asks (a reorganization, an older validator's event), so it is built when asked and dropped by
    * any change: the usual admit-and-confirm path never hashes wire bytes.
    */
-  #byWire: Map<number, string> | undefined;
-  /** Keys of transactions with a time range. */
-  readonly #expiring = new Set<string>();
-  /** Lowest fee rate on top; stale items (removed txs) are skipped and compacted away. */
-  readonly #cheapest = new Heap<HeapItem>(cheaperFirst);
+  #byWire: Map<number, Node> | undefined;
+  /** Transactions with a time range. */
+  readonly #expiring = new Set<Node>();
+  /**
+   * Lowest fee rate on top; removed txs stay in it until they reach the top or a compaction. Only
+   * eviction needs it, so it is built (O(n)) the first time the pool runs out of room and dropped
+   * once the pool is back under half its limits: a pool with room never orders anything.
+   */
+  #cheapest: Heap<Node> | undefined;
   #bytes = 0;
   #seq = 0;
 
@@ -104,31 +119,33 @@ export class TxPool {
   }
 
   get(key: string): PoolTx | undefined {
-    return this.#txs.get(key);
+    return this.#txs.get(key)?.tx;
   }
 
-  values(): IterableIterator<PoolTx> {
-    return this.#txs.values();
+  *values(): IterableIterator<PoolTx> {
+    for (const node of this.#txs.values()) yield node.tx;
   }
 
   /** The pending transaction spending output `outputKey`, if any. */
   spenderOf(outputKey: string): PoolTx | undefined {
-    const key = this.#spenders.get(outputKey);
-    return key === undefined ? undefined : this.#txs.get(key);
+    return this.#spenders.get(outputKey)?.tx;
+  }
+
+  /** The pending transaction creating output `outputKey`, if any. */
+  creatorOf(outputKey: string): PoolTx | undefined {
+    return this.#creators.get(outputKey)?.tx;
   }
 
   /** The pending transaction whose wire bytes are exactly `bytes`, if any. */
   withWireBytes(bytes: Uint8Array): PoolTx | undefined {
     this.#byWire ??= this.#wireIndex();
-    const key = this.#byWire.get(wireFingerprint(bytes));
-    const node = key === undefined ? undefined : this.#txs.get(key);
-    return node !== undefined && bytesEqual(node.bytes, bytes) ? node : undefined;
+    const node = this.#byWire.get(wireFingerprint(bytes));
+    return node !== undefined && bytesEqual(node.tx.bytes, bytes) ? node.tx : undefined;
   }
 
   /** The entry of output `outputKey` if a pending transaction creates it. */
   createdOutput(outputKey: string): UtxoEntry | undefined {
-    const key = this.#creators.get(outputKey);
-    return key === undefined ? undefined : this.#txs.get(key)?.created.get(outputKey);
+    return this.#creators.get(outputKey)?.tx.created.get(outputKey);
   }
 
   /** The pending transactions whose outputs `spends` names (the parents it would have). */
@@ -136,15 +153,16 @@ export class TxPool {
     const parents = new Set<string>();
     for (const out of spends) {
       const creator = this.#creators.get(out);
-      if (creator !== undefined) parents.add(creator);
+      if (creator !== undefined) parents.add(creator.tx.key);
     }
     return parents;
   }
 
   /** The lowest fee rate pending, if any. */
   cheapestFeeRate(): number | undefined {
-    this.#dropStaleTop();
-    return this.#cheapest.peek()?.feeRate;
+    const heap = this.#evictionHeap();
+    for (let top = heap.peek(); top !== undefined && !top.live; top = heap.peek()) heap.pop();
+    return heap.peek()?.tx.feeRate;
   }
 
   get isFull(): boolean {
@@ -161,29 +179,29 @@ export class TxPool {
     let bytes = this.#bytes + size;
     if (count <= maxTxs && bytes <= maxBytes) return { ok: true, victims: [] };
     if (size > maxBytes) return { ok: false, cheapestFeeRate: this.cheapestFeeRate() };
-    const victims = new Map<string, Node>();
-    const popped: HeapItem[] = [];
+    const heap = this.#evictionHeap();
+    const victims = new Map<string, PoolTx>();
+    const popped: Node[] = [];
     let ok = false;
     for (;;) {
-      const item = this.#cheapest.pop();
-      if (item === undefined) break;
-      const node = this.#live(item);
-      if (node === undefined) continue;
-      popped.push(item);
-      if (victims.has(node.key) || protect.has(node.key)) continue;
-      if (node.feeRate >= feeRate) break;
+      const node = heap.pop();
+      if (node === undefined) break;
+      if (!node.live) continue;
+      popped.push(node);
+      if (victims.has(node.tx.key) || protect.has(node.tx.key)) continue;
+      if (node.tx.feeRate >= feeRate) break;
       for (const victim of this.#withDescendants(node)) {
-        if (victims.has(victim.key)) continue;
-        victims.set(victim.key, victim);
+        if (victims.has(victim.tx.key)) continue;
+        victims.set(victim.tx.key, victim.tx);
         count--;
-        bytes -= victim.bytes.length;
+        bytes -= victim.tx.bytes.length;
       }
       if (count <= maxTxs && bytes <= maxBytes) {
         ok = true;
         break;
       }
     }
-    for (const item of popped) this.#cheapest.push(item);
+    for (const node of popped) heap.push(node);
     if (ok) return { ok: true, victims: [...victims.values()] };
     return { ok: false, cheapestFeeRate: this.cheapestFeeRate() };
   }
@@ -191,20 +209,23 @@ export class TxPool {
   /** Files a transaction the admission checked (its spends are free, its parents pending). */
   add(tx: PoolTx): void {
     if (this.#txs.has(tx.key)) throw new Error(`tx ${tx.key} is already pending`);
-    const node: Node = {
-      ...tx,
-      seq: this.#seq++,
-      parents: this.parentsOf(tx.spends),
-      children: new Set(),
-    };
-    for (const parent of node.parents) this.#txs.get(parent)?.children.add(node.key);
-    for (const out of tx.spends) this.#spenders.set(out, tx.key);
-    for (const out of tx.created.keys()) this.#creators.set(out, tx.key);
-    if (tx.timeRange !== 0n) this.#expiring.add(tx.key);
+    const node: Node = { tx, seq: this.#seq++, parents: undefined, children: undefined, live: true, waiting: 0 };
+    for (const out of tx.spends) {
+      const parent = this.#creators.get(out);
+      if (parent !== undefined) {
+        node.parents ??= new Set();
+        node.parents.add(parent);
+        parent.children ??= new Set();
+        parent.children.add(node);
+      }
+      this.#spenders.set(out, node);
+    }
+    for (const out of tx.created.keys()) this.#creators.set(out, node);
+    if (tx.timeRange !== 0n) this.#expiring.add(node);
     this.#byWire = undefined;
     this.#txs.set(tx.key, node);
     this.#bytes += tx.bytes.length;
-    this.#cheapest.push({ key: tx.key, seq: node.seq, feeRate: tx.feeRate });
+    this.#cheapest?.push(node);
   }
 
   /** Removes `key` and every pending transaction that spends its outputs, directly or not. */
@@ -214,7 +235,7 @@ export class TxPool {
     const removed = this.#withDescendants(node);
     for (const n of removed) this.#unlink(n);
     this.#compact();
-    return removed;
+    return removed.map((n) => n.tx);
   }
 
   /**
@@ -226,15 +247,14 @@ export class TxPool {
     if (node === undefined) return undefined;
     this.#unlink(node);
     this.#compact();
-    return node;
+    return node.tx;
   }
 
   /** Removes the transactions whose time range ends below `nextHeight`, with their descendants. */
   expire(nextHeight: bigint): PoolTx[] {
     const removed: PoolTx[] = [];
-    for (const key of [...this.#expiring]) {
-      const node = this.#txs.get(key);
-      if (node !== undefined && node.timeRange < nextHeight) removed.push(...this.removeWithDescendants(key));
+    for (const node of [...this.#expiring]) {
+      if (node.live && node.tx.timeRange < nextHeight) removed.push(...this.removeWithDescendants(node.tx.key));
     }
     return removed;
   }
@@ -244,11 +264,10 @@ export class TxPool {
    * `maxGas` in all and at most `maxTxs`.
    */
   reap(maxGas: number, maxTxs: number): PoolTx[] {
-    const waiting = new Map<string, number>();
     const roots: Node[] = [];
     for (const node of this.#txs.values()) {
-      if (node.parents.size === 0) roots.push(node);
-      else waiting.set(node.key, node.parents.size);
+      node.waiting = node.parents?.size ?? 0;
+      if (node.waiting === 0) roots.push(node);
     }
     const ready = new Heap<Node>(richerFirst, roots);
     const out: PoolTx[] = [];
@@ -256,14 +275,11 @@ export class TxPool {
     while (out.length < maxTxs) {
       const node = ready.pop();
       if (node === undefined) break;
-      if (gas + node.gas > maxGas) continue;
-      out.push(node);
-      gas += node.gas;
-      for (const child of node.children) {
-        const left = (waiting.get(child) ?? 1) - 1;
-        waiting.set(child, left);
-        if (left === 0) ready.push(this.#txs.get(child)!);
-      }
+      if (gas + node.tx.gas > maxGas) continue;
+      out.push(node.tx);
+      gas += node.tx.gas;
+      if (node.children === undefined) continue;
+      for (const child of node.children) if (--child.waiting === 0) ready.push(child);
     }
     return out;
   }
@@ -276,57 +292,53 @@ export class TxPool {
       if (seen.has(key)) continue;
       seen.add(key);
       const node = this.#txs.get(key);
-      if (node !== undefined) stack.push(...node.parents);
+      if (node?.parents !== undefined) for (const parent of node.parents) stack.push(parent.tx.key);
     }
     return seen;
   }
 
   #withDescendants(root: Node): Node[] {
     const out: Node[] = [];
-    const seen = new Set<string>();
+    const seen = new Set<Node>();
     const stack: Node[] = [root];
     for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
-      if (seen.has(node.key)) continue;
-      seen.add(node.key);
+      if (seen.has(node)) continue;
+      seen.add(node);
       out.push(node);
-      for (const child of node.children) {
-        const c = this.#txs.get(child);
-        if (c !== undefined) stack.push(c);
-      }
+      if (node.children !== undefined) for (const child of node.children) stack.push(child);
     }
     return out;
   }
 
   #unlink(node: Node): void {
-    if (!this.#txs.delete(node.key)) return;
-    this.#bytes -= node.bytes.length;
-    this.#expiring.delete(node.key);
+    const { tx } = node;
+    if (!node.live || !this.#txs.delete(tx.key)) return;
+    node.live = false;
+    this.#bytes -= tx.bytes.length;
+    if (tx.timeRange !== 0n) this.#expiring.delete(node);
     this.#byWire = undefined;
-    for (const out of node.spends) if (this.#spenders.get(out) === node.key) this.#spenders.delete(out);
-    for (const out of node.created.keys()) if (this.#creators.get(out) === node.key) this.#creators.delete(out);
-    for (const parent of node.parents) this.#txs.get(parent)?.children.delete(node.key);
-    for (const child of node.children) this.#txs.get(child)?.parents.delete(node.key);
+    for (const out of tx.spends) if (this.#spenders.get(out) === node) this.#spenders.delete(out);
+    for (const out of tx.created.keys()) if (this.#creators.get(out) === node) this.#creators.delete(out);
+    if (node.parents !== undefined) for (const parent of node.parents) parent.children?.delete(node);
+    if (node.children !== undefined) for (const child of node.children) child.parents?.delete(node);
   }
 
-  #wireIndex(): Map<number, string> {
-    const index = new Map<number, string>();
-    for (const node of this.#txs.values()) index.set(wireFingerprint(node.bytes), node.key);
+  #wireIndex(): Map<number, Node> {
+    const index = new Map<number, Node>();
+    for (const node of this.#txs.values()) index.set(wireFingerprint(node.tx.bytes), node);
     return index;
   }
 
-  #live(item: HeapItem): Node | undefined {
-    const node = this.#txs.get(item.key);
-    return node !== undefined && node.seq === item.seq ? node : undefined;
+  #evictionHeap(): Heap<Node> {
+    this.#cheapest ??= new Heap(cheaperFirst, this.#txs.values());
+    return this.#cheapest;
   }
 
-  #dropStaleTop(): void {
-    for (let top = this.#cheapest.peek(); top !== undefined && !this.#live(top); top = this.#cheapest.peek()) {
-      this.#cheapest.pop();
-    }
-  }
-
-  /** Rebuilds the eviction heap once stale items outnumber live ones. */
+  /** Rebuilds the eviction heap once removed txs outnumber live ones; drops it once the pool has room. */
   #compact(): void {
-    if (this.#cheapest.size > 2 * this.#txs.size + 64) this.#cheapest.retain((item) => this.#live(item) !== undefined);
+    const heap = this.#cheapest;
+    if (heap === undefined) return;
+    if (2 * this.#txs.size < this.limits.maxTxs && 2 * this.#bytes < this.limits.maxBytes) this.#cheapest = undefined;
+    else if (heap.size > 2 * this.#txs.size + 64) heap.retain((node) => node.live);
   }
 }

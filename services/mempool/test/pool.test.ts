@@ -119,4 +119,47 @@ describe('TxPool', () => {
     for (let i = 0; i < 150; i++) pool.removeWithDescendants(`t${i}`);
     assert.equal(pool.cheapestFeeRate(), 1150);
   });
+
+  test('eviction finds the cheapest through the ordering built when full, dropped with room, built again', () => {
+    const pool = new TxPool({ maxTxs: 4, maxBytes: 1e6 });
+    for (const [name, rate] of [
+      ['a', 100],
+      ['b', 200],
+      ['c', 300],
+      ['d', 400],
+    ] as const)
+      pool.add(ptx(name, rate));
+    const first = pool.planRoom(100, 150, new Set());
+    assert.ok(first.ok);
+    assert.deepEqual(keys(first.victims), ['a']);
+    for (const key of ['a', 'b', 'c']) pool.removeConfirmed(key);
+    for (const [name, rate] of [
+      ['e', 50],
+      ['f', 500],
+      ['g', 60],
+    ] as const)
+      pool.add(ptx(name, rate));
+    assert.equal(pool.cheapestFeeRate(), 50, 'txs added while the pool had room are ordered too');
+    const second = pool.planRoom(100, 70, new Set());
+    assert.ok(second.ok);
+    assert.deepEqual(keys(second.victims), ['e']);
+    pool.removeWithDescendants('e');
+    pool.add(ptx('h', 55));
+    assert.equal(pool.cheapestFeeRate(), 55, 'a tx added while full is ordered, a removed one skipped');
+    assert.equal(pool.planRoom(100, 55, new Set()).ok, false, 'nothing cheaper than 55 to evict');
+  });
+
+  test('a child whose parents all left the pool is reaped like any other', () => {
+    const pool = new TxPool({ maxTxs: 100, maxBytes: 1e6 });
+    pool.add(ptx('p1', 100));
+    pool.add(ptx('p2', 100));
+    pool.add(ptx('c', 900, ['p1:0', 'p2:0']));
+    pool.add(ptx('x', 500));
+    assert.deepEqual(keys(pool.reap(1e9, 10)), ['x', 'p1', 'p2', 'c']);
+    pool.removeConfirmed('p1');
+    assert.deepEqual(keys(pool.reap(1e9, 10)), ['x', 'p2', 'c'], 'c still waits for p2');
+    pool.removeConfirmed('p2');
+    assert.deepEqual(keys(pool.reap(1e9, 10)), ['c', 'x']);
+    assert.deepEqual(pool.ancestorsOf(new Set(['c'])), new Set(['c']));
+  });
 });
