@@ -73,6 +73,18 @@ class ByteWriter {
     this.raw(v);
   }
 
+  get position(): number {
+    return this.pos;
+  }
+
+  /** Overwrites the u32 at `at` (written before as a placeholder). */
+  u32At(at: number, v: number): void {
+    const end = this.pos;
+    this.pos = at;
+    this.u32(v);
+    this.pos = end;
+  }
+
   finish(): Uint8Array {
     return this.pos === this.buf.length ? this.buf : this.buf.slice(0, this.pos);
   }
@@ -275,10 +287,51 @@ function readUtxoValue(rd: ByteReader, outputId: Uint8Array): UtxoRecord {
   return record;
 }
 
+function utxoValueSize(r: UtxoRecord): number {
+  return 26 + r.assetId.length + r.controlProgram.length + (r.vote ? 4 + r.vote.length : 0);
+}
+
 /** The value filed under an output id (the id itself is the key). */
 export function encodeUtxoValue(r: UtxoRecord): Uint8Array {
-  const w = new ByteWriter(26 + r.assetId.length + r.controlProgram.length + (r.vote ? 4 + r.vote.length : 0));
+  const w = new ByteWriter(utxoValueSize(r));
   writeUtxoValue(w, r);
+  return w.finish();
+}
+
+/** An output id with a length that fits the hot change's u8 (the store files ids of at most 64 bytes). */
+function hotId(id: Uint8Array): Uint8Array {
+  if (id.length > 0xff) {
+    throw new StoreError(StoreErrorCode.InvalidArgument, 'an output id of the hot tier has at most 255 bytes', {
+      field: 'outputId',
+    });
+  }
+  return id;
+}
+
+/**
+ * A block's change to a hot tier's UTXO hash as one argument (its Lua scripts parse it): u32 count of
+ * outputs to set, each `u8 idLength | outputId | u32 valueLength | utxo value`, then the outputs to
+ * delete to the end, each `u8 idLength | outputId`. One bulk string instead of two per output: the
+ * client builds one buffer, and the values are encoded straight into it.
+ */
+export function encodeHotChange(set: readonly UtxoRecord[], del: readonly Uint8Array[]): Uint8Array {
+  let size = 4;
+  for (const r of set) size += 5 + hotId(r.outputId).length + utxoValueSize(r);
+  for (const id of del) size += 1 + hotId(id).length;
+  const w = new ByteWriter(size);
+  w.u32(set.length);
+  for (const r of set) {
+    w.u8(r.outputId.length);
+    w.raw(r.outputId);
+    const at = w.position;
+    w.u32(0);
+    writeUtxoValue(w, r);
+    w.u32At(at, w.position - at - 4);
+  }
+  for (const id of del) {
+    w.u8(id.length);
+    w.raw(id);
+  }
   return w.finish();
 }
 

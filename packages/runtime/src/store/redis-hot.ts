@@ -12,7 +12,7 @@
 // Other services own other keys under P:{C}: (e.g. a mempool index); the store never touches them.
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { decodeUtxoValue, encodeUtxoValue } from './codec.ts';
+import { decodeUtxoValue, encodeHotChange, encodeUtxoValue } from './codec.ts';
 import { StoreError, StoreErrorCode, toStoreError } from './errors.ts';
 import type { BlockDelta, ChainTip, DurableStore, UtxoReader, UtxoRecord } from './types.ts';
 import { checkChain, checkIds } from './validate.ts';
@@ -50,8 +50,31 @@ export type HotBlockChange = {
 
 type Keys = { readonly utxo: string; readonly ver: string; readonly ids: string };
 
-// Arguments are chunked inside the scripts: Lua's unpack() is limited to a few thousand values.
-const APPLY_LUA = `
+// A block's change to the UTXO hash comes as one argument (codec.ts encodeHotChange), parsed whole
+// before anything is written, so a payload that does not parse fails the script with nothing
+// changed. Commands are chunked: Lua's unpack() is limited to a few thousand values.
+const CHANGE_LUA = `
+local function parseChange(p)
+  local n, pos = struct.unpack('>I4', p)
+  local set, del = {}, {}
+  for i = 1, 2 * n, 2 do
+    set[i], set[i + 1], pos = struct.unpack('>Bc0I4c0', p, pos)
+  end
+  local k = 0
+  while pos <= #p do
+    k = k + 1
+    del[k], pos = struct.unpack('>Bc0', p, pos)
+  end
+  return set, del
+end
+local function inChunks(command, key, list)
+  for i = 1, #list, 1000 do
+    redis.call(command, key, unpack(list, i, math.min(i + 999, #list)))
+  end
+end
+`;
+
+const APPLY_LUA = `${CHANGE_LUA}
 local vh = redis.call('HGET', KEYS[2], 'height')
 if vh then
   if tonumber(vh) >= tonumber(ARGV[3]) and redis.call('HGET', KEYS[3], ARGV[3]) == ARGV[4] then return 'already' end
@@ -59,43 +82,25 @@ if vh then
 elseif ARGV[1] ~= '' then
   return 'out-of-sync'
 end
-local last = 6 + 2 * tonumber(ARGV[6])
-local i = 7
-while i <= last do
-  local j = math.min(i + 999, last)
-  redis.call('HSET', KEYS[1], unpack(ARGV, i, j))
-  i = j + 1
-end
-while i <= #ARGV do
-  local j = math.min(i + 999, #ARGV)
-  redis.call('HDEL', KEYS[1], unpack(ARGV, i, j))
-  i = j + 1
-end
+local set, del = parseChange(ARGV[6])
+inChunks('HSET', KEYS[1], set)
+inChunks('HDEL', KEYS[1], del)
 redis.call('HSET', KEYS[2], 'height', ARGV[3], 'id', ARGV[4])
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
 if ARGV[5] ~= '' then redis.call('HDEL', KEYS[3], ARGV[5]) end
 return 'applied'
 `;
 
-const REVERT_LUA = `
+const REVERT_LUA = `${CHANGE_LUA}
 local vh = redis.call('HGET', KEYS[2], 'height')
 local vid = redis.call('HGET', KEYS[2], 'id')
 if not (vh == ARGV[1] and vid == ARGV[2]) then
   if (ARGV[3] == '' and not vh) or (vh == ARGV[3] and vid == ARGV[4]) then return 'already' end
   return 'out-of-sync'
 end
-local last = 7 + 2 * tonumber(ARGV[7])
-local i = 8
-while i <= last do
-  local j = math.min(i + 999, last)
-  redis.call('HSET', KEYS[1], unpack(ARGV, i, j))
-  i = j + 1
-end
-while i <= #ARGV do
-  local j = math.min(i + 999, #ARGV)
-  redis.call('HDEL', KEYS[1], unpack(ARGV, i, j))
-  i = j + 1
-end
+local set, del = parseChange(ARGV[7])
+inChunks('HSET', KEYS[1], set)
+inChunks('HDEL', KEYS[1], del)
 redis.call('HDEL', KEYS[3], ARGV[1])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[3], ARGV[5], ARGV[6]) end
 if ARGV[3] == '' then
@@ -222,17 +227,14 @@ export class RedisHotTier implements UtxoReader {
   private applyArgs(change: HotBlockChange): (string | Buffer)[] {
     const parentHeight = change.height === 0 ? '' : String(change.height - 1);
     const dropHeight = change.height >= this.recentBlocks ? String(change.height - this.recentBlocks) : '';
-    const args: (string | Buffer)[] = [
+    return [
       parentHeight,
       buf(change.parentId),
       String(change.height),
       buf(change.blockId),
       dropHeight,
-      String(change.created.length),
+      buf(encodeHotChange(change.created, change.spent)),
     ];
-    for (const r of change.created) args.push(buf(r.outputId), buf(encodeUtxoValue(r)));
-    for (const id of change.spent) args.push(buf(id));
-    return args;
   }
 
   /**
@@ -242,6 +244,7 @@ export class RedisHotTier implements UtxoReader {
   async revertBlock(chain: string, delta: BlockDelta, restore: Uint8Array | undefined): Promise<HotOutcome> {
     const keys = this.keys(chain);
     const restoreHeight = delta.height - this.recentBlocks;
+    const createdIds = delta.created.map((r) => r.outputId);
     const args: (string | Buffer)[] = [
       String(delta.height),
       buf(delta.blockId),
@@ -249,10 +252,8 @@ export class RedisHotTier implements UtxoReader {
       buf(delta.parentId),
       restoreHeight >= 0 && restore ? String(restoreHeight) : '',
       restore ? buf(restore) : '',
-      String(delta.spent.length),
+      buf(encodeHotChange(delta.spent, createdIds)),
     ];
-    for (const r of delta.spent) args.push(buf(r.outputId), buf(encodeUtxoValue(r)));
-    for (const r of delta.created) args.push(buf(r.outputId));
     return (await this.script('revert', [keys.utxo, keys.ver, keys.ids], args)) as HotOutcome;
   }
 

@@ -15,8 +15,10 @@ import {
   createTieredStore,
   type DurableStore,
   HotOutcome,
+  isStoreError,
   RedisHotTier,
   rebuildHotTier,
+  StoreErrorCode,
   type TieredStore,
 } from '../../src/store/index.ts';
 import { ChainBuilder, dumpRedis, hashId, hex, sampleChain, utxoLines } from './fixtures.ts';
@@ -151,6 +153,21 @@ describe('two-tier store on redis-server', () => {
     }
     assert.deepEqual(await dumpRedis(redis), before);
     assert.equal((await durable.getChainState('main')).revision, revision);
+  });
+
+  test('a change the hot tier cannot take (an output id over 255 bytes) is a typed error; Redis keeps its state', async () => {
+    const durable = await freshDurable();
+    const store = tiered(durable);
+    const b = sampleChain('main', 3);
+    for (const block of b.blocks) await store.commitBlock(block);
+    const before = await dumpRedis(redis);
+    const next = b.next({ spend: 1, create: 2 });
+    const change = { ...next, created: [{ ...next.created[0]!, outputId: new Uint8Array(256).fill(1) }] };
+    await assert.rejects(store.hot.applyBlock('main', change), (err: unknown) =>
+      isStoreError(err, StoreErrorCode.InvalidArgument),
+    );
+    assert.deepEqual(await dumpRedis(redis), before);
+    assert.equal(await store.hot.applyBlock('main', next), HotOutcome.Applied, 'the block itself applies');
   });
 
   test('revert goes through both tiers, idempotently', async () => {
