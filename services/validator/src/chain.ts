@@ -21,6 +21,7 @@ import {
   seedBlockHeight,
   seedForHeight,
   type TxEntries,
+  txChecksFingerprint,
   type UtxoChanges,
   type UtxoView,
   ValidationError,
@@ -30,6 +31,7 @@ import {
   workFromBits,
 } from '@bystack/protocol';
 import type { IndexNode } from './block-index.ts';
+import { FiledTxChecks, type FiledTxChecksOptions } from './filed-tx-checks.ts';
 import { BlockPipeline, type PipelineOptions, type Stage1Options } from './pipeline.ts';
 import { TensorityHasher } from './pow-hasher.ts';
 
@@ -45,6 +47,8 @@ export type ChainOptions = PipelineOptions & {
   readonly genesis: Block;
   /** The clock, seconds since the epoch (default: the system clock). */
   readonly now?: () => bigint;
+  /** The tx checks the node's mempool filed (else every tx is checked here). */
+  readonly filedTxChecks?: Omit<FiledTxChecksOptions, 'fingerprint' | 'log'> | undefined;
 };
 
 const ZERO_HASH = new Uint8Array(32);
@@ -52,6 +56,7 @@ const ZERO_HASH = new Uint8Array(32);
 export class Chain extends BlockPipeline<BlockHeader, Block> {
   readonly params: MainChainParams;
   readonly pow = new TensorityHasher();
+  readonly filed: FiledTxChecks | undefined;
   private readonly now: () => bigint;
 
   constructor(opts: ChainOptions) {
@@ -65,6 +70,9 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
     });
     this.params = opts.params;
     this.now = opts.now ?? (() => BigInt(Math.floor(Date.now() / 1000)));
+    this.filed =
+      opts.filedTxChecks &&
+      new FiledTxChecks({ ...opts.filedTxChecks, fingerprint: txChecksFingerprint(opts.params), log: this.log });
   }
 
   /** Refuses further blocks, waits for those in the pipeline, then stops the Tensority thread. */
@@ -91,8 +99,9 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
 
   /**
    * Stage 1: header rules (cheap), the proof of work under the height's seed started on its thread,
-   * every transaction's stateless checks (on the tx check pool's threads for a big block, else on
-   * this one), then the signature batch handed to the verifier pool. Throws the first failure;
+   * every transaction's stateless checks (those the mempool filed taken from Redis; the others on
+   * the tx check pool's threads for a big block, else on this one), then the signature batch handed
+   * to the verifier pool. Throws the first failure;
    * `signatures` holds the verdicts of the proof of work and the signatures.
    */
   private async validateStateless(
@@ -134,6 +143,7 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
     proofOfWork.catch(() => {}); // awaited by the caller; a failing tx check below must not leave it unhandled
     // The proof of work is checked on its thread (checkProofOfWork, as validateBlockStateless would):
     // the zero hash meets any target, so here it defers the check.
+    const filed = await this.filed?.lookup(this.bytesOf(block), block.transactions);
     const result = validateBlockStateless(block, {
       params,
       parent: { id: parent.id, height: BigInt(parent.height) },
@@ -141,8 +151,10 @@ export class Chain extends BlockPipeline<BlockHeader, Block> {
       expectedBits,
       now,
       pow: { hash: ZERO_HASH },
-      txChecks: await this.pooledTxChecks(block),
+      txChecks: filed ? undefined : await this.pooledTxChecks(block),
+      filed: filed?.records,
     });
+    if (filed) this.filed?.forget(filed);
     const signatures = verifySignatureSets(verifier, result.signatureSets);
     const verdicts = Promise.all([proofOfWork, signatures]).then(() => {});
     verdicts.catch(() => {}); // awaited by the pipeline, except past a failure in a window

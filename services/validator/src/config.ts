@@ -64,6 +64,11 @@ export const validatorConfigSchema = defineConfigSchema({
     min: 0,
     doc: "Least lifetime (at most twice it) in Redis of the node's verified signatures, shared by mempool and validator (0: off)",
   }),
+  txCheckCacheSeconds: setting.int({
+    default: 600,
+    min: 0,
+    doc: "Lifetime in Redis of the stateless check outcomes the node's mempool files for admitted txs; stage 1 takes them instead of checking those txs again (0: not looked up)",
+  }),
   pswvReplicaRequests: setting.int({
     default: 0,
     min: 0,

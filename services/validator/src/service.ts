@@ -20,6 +20,7 @@ import {
   createNatsBus,
   createRedisHotTier,
   createRedisSignatureCache,
+  createRedisTxCheckCache,
   createTieredStore,
   gauge,
   natsBusOptionsFromConfig,
@@ -155,6 +156,17 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
 
   let sync: NetSync | undefined;
   let events: EventPublisher | undefined;
+  // The stateless checks of txs the mempool admitted are taken from Redis, not run again.
+  const filedTxChecks =
+    config.txCheckCacheSeconds > 0
+      ? {
+          cache: createRedisTxCheckCache({
+            redis,
+            prefix: config.redisPrefix,
+            ttlSeconds: config.txCheckCacheSeconds,
+          }),
+        }
+      : undefined;
   const pipeline: PipelineOptions = {
     chainId,
     store,
@@ -187,8 +199,9 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
           params: cfg.params,
           genesis: cfg.genesis,
           federationProgram: cfg.federationProgram,
+          filedTxChecks,
         })
-      : new Chain({ ...pipeline, params: cfg.params, genesis: cfg.genesis });
+      : new Chain({ ...pipeline, params: cfg.params, genesis: cfg.genesis, filedTxChecks });
   events = new EventPublisher(js, chain, durable, {
     chainId,
     nodeId: config.nodeId,

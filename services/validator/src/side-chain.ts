@@ -34,7 +34,9 @@ import {
   shouldSwitchChain,
   sideBlockId,
   sideTxRules,
+  type TxCheckRecord,
   type TxEntries,
+  txChecksFingerprint,
   type UtxoChanges,
   type UtxoView,
   VoteTally,
@@ -45,6 +47,7 @@ import {
 import type { IndexNode } from './block-index.ts';
 import { hex, sameBytes } from './bytes.ts';
 import { ValidatorError, ValidatorErrorCode } from './errors.ts';
+import { FiledTxChecks, type FiledTxChecksOptions } from './filed-tx-checks.ts';
 import { BlockPipeline, type PipelineOptions, type Stage1, type Stage1Options } from './pipeline.ts';
 
 export type SideChainOptions = PipelineOptions & {
@@ -54,6 +57,8 @@ export type SideChainOptions = PipelineOptions & {
   readonly federationProgram: Uint8Array;
   /** The clock, milliseconds since the epoch (default: the system clock). */
   readonly nowMs?: () => bigint;
+  /** The tx checks the node's mempool filed (else every tx is checked here). */
+  readonly filedTxChecks?: Omit<FiledTxChecksOptions, 'fingerprint' | 'log'> | undefined;
 };
 
 type SideNode = IndexNode<SideBlockHeader>;
@@ -75,6 +80,7 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
   readonly params: SideChainParams;
   /** The DPoS tally of every branch, from the blocks themselves (cached per block). */
   readonly tally: VoteTally;
+  readonly filed: FiledTxChecks | undefined;
   private readonly federationProgram: Uint8Array;
   private readonly nowMs: () => bigint;
   /** Blocks signed by more than 2/3 of their round's producers, at or above the last one (key -> height). */
@@ -95,6 +101,13 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
     this.params = opts.params;
     this.federationProgram = opts.federationProgram;
     this.nowMs = opts.nowMs ?? (() => BigInt(Date.now()));
+    this.filed =
+      opts.filedTxChecks &&
+      new FiledTxChecks({
+        ...opts.filedTxChecks,
+        fingerprint: txChecksFingerprint(opts.params, opts.federationProgram),
+        log: this.log,
+      });
     this.tally = new VoteTally({ params: opts.params, genesis: opts.genesis }, (id) => this.blockById(id));
   }
 
@@ -171,7 +184,8 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
     const { params } = this;
     const verifier = opts.verifier ?? this.verifier;
     const { round, filed } = await this.witnessStage1(block, id, parent, opts.checkOnly === true, verifier);
-    const txChecks = await this.pooledTxChecks(block);
+    const filedChecks = await this.filed?.lookup(this.bytesOf(block), block.transactions);
+    const txChecks = filedChecks ? undefined : await this.pooledTxChecks(block);
     const result = validateSideBlockStateless(block, {
       params,
       consensus: params.consensus,
@@ -180,9 +194,11 @@ export class SideChain extends BlockPipeline<SideBlockHeader, SideBlock> {
       coinbaseAmount: round.payouts.reduce((sum, p) => sum + p.amount, 0n),
       federationProgram: this.federationProgram,
       txChecks,
+      filed: filedChecks?.records as readonly (TxCheckRecord<SideTxEntries> | undefined)[] | undefined,
     });
     // The coinbase pays exactly the previous round's rewards, to the same recipients in the same order.
     applyBlockVotes(await this.tally.resultAfter(parent.id), consensusBlockOf(block, id), params.consensus);
+    if (filedChecks) this.filed?.forget(filedChecks);
     const signatures = verifySignatureSets(verifier, result.signatureSets);
     signatures.catch(() => {}); // awaited by the pipeline
     return { entries: result.entries, signatures, filed };

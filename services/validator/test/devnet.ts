@@ -59,6 +59,7 @@ import {
   buildValidator,
   Chain,
   type ChainConfigName,
+  type ChainOptions,
   type Validator,
   type ValidatorConfig,
   validatorConfigSchema,
@@ -326,6 +327,7 @@ export async function openDevnetChain(opts: {
   readonly prefix: string;
   readonly verifier: SignatureVerifier;
   readonly txChecks?: TxCheckPool;
+  readonly filedTxChecks?: ChainOptions['filedTxChecks'];
   readonly log?: Logger;
 }): Promise<{ readonly chain: Chain; readonly store: TieredStore; readonly hot: RedisHotTier }> {
   const durable = await createLmdbStore({ path: path.join(opts.dir, 'lmdb') });
@@ -338,6 +340,7 @@ export async function openDevnetChain(opts: {
     store,
     verifier: opts.verifier,
     txChecks: opts.txChecks,
+    filedTxChecks: opts.filedTxChecks,
     maxOrphans: 16,
     dataDir: opts.dir,
     log: opts.log ?? createLogger({ service: 'test', level: 'silent' }),

@@ -26,7 +26,7 @@ import {
 } from '@bystack/protocol';
 import { createLmdbStore, createLogger, createRedisHotTier, createTieredStore } from '@bystack/runtime';
 import type { Redis } from 'ioredis';
-import { SideChain } from '../src/side-chain.ts';
+import { SideChain, type SideChainOptions } from '../src/side-chain.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
@@ -42,6 +42,7 @@ export async function openSideDevnetChain(
     readonly prefix: string;
     readonly verifier: SignatureVerifier;
     readonly txChecks?: TxCheckPool | undefined;
+    readonly filedTxChecks?: SideChainOptions['filedTxChecks'];
   },
 ): Promise<SideChain> {
   const durable = await createLmdbStore({ path: opts.dir });
@@ -53,6 +54,7 @@ export async function openSideDevnetChain(
     store: createTieredStore({ durable, hot: createRedisHotTier({ redis: opts.redis, prefix: opts.prefix }) }),
     verifier: opts.verifier,
     txChecks: opts.txChecks,
+    filedTxChecks: opts.filedTxChecks,
     maxOrphans: 16,
     dataDir: opts.dir,
     log: createLogger({ service: 'bench', level: 'silent' }),

@@ -1,0 +1,251 @@
+// Stage 1 with the tx checks the node's mempool filed in Redis (filed-tx-checks.ts): a block whose
+// transactions were all, none or some filed connects to the UTXO set a chain checking every tx
+// reaches, and a bad tx among filed ones is refused with the same code and message; records filed
+// under other rules miss; a Redis that fails leaves the validator checking everything; the used
+// records are removed. Main and side chain, in process, on LMDB and a real redis-server.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import {
+  createDevnetPegIn,
+  createSideTxEntries,
+  createSignatureVerifier,
+  createTxEntries,
+  devnetControlProgram,
+  devnetFederationProgram,
+  devnetXPrv,
+  encodeSideBlock,
+  encodeSideTx,
+  encodeTx,
+  filedTxCheckKey,
+  type SideTx,
+  sha3,
+  type Tx,
+  txCheckFilings,
+  txChecksFingerprint,
+  validateSideTxStateless,
+  validateTxStateless,
+  xprvToXPub,
+} from '@bystack/protocol';
+import { createRedisTxCheckCache, type RedisTxCheckCache } from '@bystack/runtime';
+import { startRedis, type TestServer } from '@bystack/testing';
+import { Redis } from 'ioredis';
+import { BlockDisposition, type Chain } from '../src/index.ts';
+import type { SideChain } from '../src/side-chain.ts';
+import {
+  btm,
+  FEE,
+  fromGenesis,
+  fundingBlocks,
+  hex,
+  type MinedBlock,
+  mine,
+  mineChain,
+  openDevnetChain,
+  params,
+  tempDir,
+  testKey,
+  transfer,
+} from './devnet.ts';
+import { openSideDevnetChain, SideBlockMaker } from './side-blocks.ts';
+
+let redisServer: TestServer;
+let redis: Redis;
+const dir = tempDir('filed-tx-checks');
+const open: (Chain | SideChain)[] = [];
+
+before(async () => {
+  redisServer = await startRedis();
+  redis = new Redis(redisServer.url);
+});
+
+after(async () => {
+  for (const c of open) await c.close();
+  redis?.disconnect();
+  await redisServer?.stop();
+  dir.remove();
+});
+
+const cacheOf = (prefix: string, client: Redis = redis) => createRedisTxCheckCache({ redis: client, prefix });
+
+const utxoSet = async (prefix: string, chainId: string) => {
+  const all = await redis.hgetallBuffer(`${prefix}:{${chainId}}:utxo`);
+  return Object.fromEntries(Object.entries(all).map(([k, v]) => [Buffer.from(k, 'latin1').toString('hex'), hex(v)]));
+};
+
+async function rejection(run: Promise<unknown>): Promise<{ code?: string; message?: string }> {
+  try {
+    await run;
+  } catch (err) {
+    const { code, message } = err as { code?: string; message?: string };
+    return { code, message };
+  }
+  assert.fail('accepted');
+}
+
+/** What the mempool files for main-chain `txs` it admitted, checked at `height`. */
+async function fileMain(
+  cache: RedisTxCheckCache,
+  txs: readonly Tx[],
+  height: bigint,
+  fingerprint = txChecksFingerprint(params),
+) {
+  const passed = txs.map((t) => {
+    const entries = createTxEntries(t);
+    return { bytes: encodeTx(t), entries, result: validateTxStateless(t, entries, { params, blockHeight: height }) };
+  });
+  await cache.file(txCheckFilings(fingerprint, passed));
+}
+
+describe('main chain: stage 1 with filed tx checks', () => {
+  const keys = [testKey('filed-a'), testKey('filed-b')];
+  const recipient = testKey('filed-recipient');
+  const setup = mineChain(fromGenesis(), 5);
+  const funding = fundingBlocks(setup.at(-1)!, keys, 80, 1_000_000_000n);
+  const base = [...setup, ...funding.blocks];
+  const parent = funding.blocks.at(-1)!;
+  const pay = (coins: typeof funding.coins) =>
+    coins.map((c) => transfer([c], [btm(c.amount - FEE, recipient.program)]));
+  const txs = pay(funding.coins.slice(0, 40));
+  const block = mine(parent, { txs });
+  const height = BigInt(block.height);
+
+  async function freshChain(prefix: string, filed: RedisTxCheckCache | undefined): Promise<Chain> {
+    const { chain } = await openDevnetChain({
+      dir: `${dir.path}/${prefix}`,
+      redis,
+      prefix,
+      verifier: createSignatureVerifier(),
+      filedTxChecks: filed && { cache: filed },
+    });
+    open.push(chain);
+    for (const b of base) assert.equal((await chain.submit(b.bytes, 'rpc')).disposition, BlockDisposition.Connected);
+    return chain;
+  }
+
+  /** Connects `b`; the filed records it found and missed. */
+  async function connect(chain: Chain, b: MinedBlock): Promise<{ hits: number; misses: number }> {
+    const before = { ...(chain.filed?.stats ?? { hits: 0, misses: 0 }) };
+    assert.equal((await chain.submit(b.bytes, 'rpc')).disposition, BlockDisposition.Connected);
+    const now = chain.filed?.stats ?? { hits: 0, misses: 0 };
+    return { hits: now.hits - before.hits, misses: now.misses - before.misses };
+  }
+
+  test('all, none or some filed: the UTXO set of checking every tx; the used records removed', async () => {
+    const reference = await freshChain('main-ref', undefined);
+    await connect(reference, block);
+    const expected = await utxoSet('main-ref', params.chainId);
+    for (const [prefix, filedTxs] of [
+      ['main-all', txs],
+      ['main-none', []],
+      ['main-some', txs.filter((_, i) => i % 3 !== 0)],
+    ] as const) {
+      const cache = cacheOf(prefix);
+      const chain = await freshChain(prefix, cache);
+      await fileMain(cache, filedTxs, height - 1n);
+      const found = await connect(chain, block);
+      assert.equal(chain.tip.key, reference.tip.key);
+      assert.deepEqual(await utxoSet(prefix, params.chainId), expected, prefix);
+      assert.deepEqual(found, { hits: filedTxs.length, misses: txs.length - filedTxs.length }, prefix);
+      const keysOf = filedTxs.map((t) => filedTxCheckKey(txChecksFingerprint(params), encodeTx(t)));
+      for (let n = 0; n < 50 && (await cache.lookup(keysOf)).some((v) => v !== undefined); n++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      assert.deepEqual(
+        (await cache.lookup(keysOf)).filter((v) => v !== undefined),
+        [],
+        'records removed once used',
+      );
+    }
+  });
+
+  test('a bad tx among filed ones: the code and message of checking every tx', async () => {
+    const bad = pay(funding.coins.slice(40, 80));
+    bad[20] = transfer([funding.coins[60]!], [btm(funding.coins[60]!.amount + 1n, recipient.program)]);
+    const badBlock = mine(parent, { txs: bad, tag: 'bad' });
+    const reference = await freshChain('bad-ref', undefined);
+    const expected = await rejection(reference.submit(badBlock.bytes, 'rpc'));
+    assert.equal(expected.code, 'UNBALANCED_ASSET');
+    assert.match(expected.message ?? '', /tx 21:/);
+    const cache = cacheOf('bad-filed');
+    const chain = await freshChain('bad-filed', cache);
+    await fileMain(cache, [...bad.slice(0, 20), ...bad.slice(21)], height);
+    assert.deepEqual(await rejection(chain.submit(badBlock.bytes, 'rpc')), expected);
+    assert.equal(chain.filed?.stats.hits, 39);
+    assert.equal(chain.tip.key, reference.tip.key);
+  });
+
+  test('records filed under other rules miss: every tx is checked', async () => {
+    const cache = cacheOf('other-rules');
+    const chain = await freshChain('other-rules', cache);
+    const other = txChecksFingerprint({
+      ...params,
+      gas: { ...params.gas, storageGasRate: params.gas.storageGasRate + 1 },
+    });
+    await fileMain(cache, txs, height, other);
+    assert.deepEqual(await connect(chain, block), { hits: 0, misses: txs.length });
+  });
+
+  test('a Redis that fails: every tx is checked, the block connects', async () => {
+    const closed = new Redis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
+    closed.disconnect();
+    const chain = await freshChain('redis-down', cacheOf('redis-down', closed));
+    await fileMain(cacheOf('redis-down'), txs, height);
+    assert.deepEqual(await connect(chain, block), { hits: 0, misses: 0 });
+    assert.deepEqual(await utxoSet('redis-down', params.chainId), await utxoSet('main-ref', params.chainId));
+  });
+});
+
+describe('side chain: stage 1 with filed tx checks', () => {
+  const maker = new SideBlockMaker();
+  const sideParams = maker.params;
+  const recipient = devnetControlProgram(xprvToXPub(devnetXPrv('filed-side-recipient', 0)));
+  const pegIns: SideTx[] = Array.from({ length: 30 }, (_, i) =>
+    createDevnetPegIn({
+      sourceId: sha3(new TextEncoder().encode(`filed side peg-in ${i}`)),
+      amount: 1_000_000_000n,
+      fee: 10_000_000n,
+      controlProgram: recipient,
+    }),
+  );
+
+  async function fileSide(cache: RedisTxCheckCache, txs: readonly SideTx[], height: bigint, federation: Uint8Array) {
+    const passed = txs.map((t) => {
+      const entries = createSideTxEntries(t);
+      const result = validateSideTxStateless(t, entries, {
+        params: sideParams,
+        consensus: sideParams.consensus,
+        federationProgram: devnetFederationProgram(),
+        blockHeight: height,
+      });
+      return { bytes: encodeSideTx(t), entries, result };
+    });
+    await cache.file(txCheckFilings(txChecksFingerprint(sideParams, federation), passed));
+  }
+
+  test('some filed: the UTXO set of checking every tx; another federation misses', async () => {
+    const at = maker.genesis.header.timestamp + maker.interval;
+    const { block } = await maker.blockOn(maker.genesis, at, pegIns);
+    const bytes = encodeSideBlock(block);
+    const chains: [string, SideChain][] = [];
+    for (const prefix of ['side-ref', 'side-some', 'side-other-federation']) {
+      const cache = cacheOf(prefix);
+      const chain = await openSideDevnetChain(maker, {
+        dir: `${dir.path}/${prefix}`,
+        redis,
+        prefix,
+        verifier: createSignatureVerifier(),
+        filedTxChecks: prefix === 'side-ref' ? undefined : { cache },
+      });
+      open.push(chain);
+      if (prefix === 'side-some') await fileSide(cache, pegIns.slice(5, 25), 1n, devnetFederationProgram());
+      if (prefix === 'side-other-federation') await fileSide(cache, pegIns, 1n, Uint8Array.of(0x51));
+      assert.equal((await chain.submit(bytes, 'rpc')).disposition, BlockDisposition.Connected);
+      chains.push([prefix, chain]);
+    }
+    const expected = await utxoSet('side-ref', sideParams.chainId);
+    assert.deepEqual(await utxoSet('side-some', sideParams.chainId), expected);
+    assert.deepEqual(await utxoSet('side-other-federation', sideParams.chainId), expected);
+    assert.deepEqual(chains[1]![1].filed?.stats, { hits: 20, misses: 10 });
+    assert.deepEqual(chains[2]![1].filed?.stats, { hits: 0, misses: 30 });
+  });
+});
