@@ -22,6 +22,7 @@ import {
   devnetFaucetXPrv,
   encodeBlock,
   encodeBlockHeader,
+  encodeTx,
   type MainChainParams,
   mainDevnetParams,
   nextBits,
@@ -34,8 +35,11 @@ import {
   type Tx,
   type TxCheckPool,
   type TxOutput,
+  txCheckFilings,
+  txChecksFingerprint,
   txMerkleRoot,
   txStatusMerkleRoot,
+  validateTxStateless,
   type XPrv,
   xprvSign,
   xprvToXPub,
@@ -50,6 +54,7 @@ import {
   type GrpcClient,
   type Logger,
   type RedisHotTier,
+  type RedisTxCheckCache,
   type ServiceHandle,
   startService,
   type TieredStore,
@@ -460,3 +465,20 @@ export function submit(client: InProcessValidator['client'], b: MinedBlock | Uin
 }
 
 export const Disposition = chainV1.BlockDisposition;
+
+/**
+ * What the node's mempool files when it admits main-chain `txs` at `height` (the validator then
+ * skips their checks), under the fingerprint of `filedUnder` (default: the devnet's params).
+ */
+export async function fileMainTxChecks(
+  cache: Pick<RedisTxCheckCache, 'file'>,
+  txs: readonly Tx[],
+  height: bigint,
+  filedUnder: MainChainParams = params,
+): Promise<void> {
+  const passed = txs.map((t) => {
+    const entries = createTxEntries(t);
+    return { bytes: encodeTx(t), entries, result: validateTxStateless(t, entries, { params, blockHeight: height }) };
+  });
+  await cache.file(txCheckFilings(txChecksFingerprint(filedUnder), passed));
+}

@@ -7,23 +7,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   createDevnetPegIn,
-  createSideTxEntries,
   createSignatureVerifier,
-  createTxEntries,
   devnetControlProgram,
-  devnetFederationProgram,
   devnetXPrv,
   encodeSideBlock,
-  encodeSideTx,
   encodeTx,
   filedTxCheckKey,
   type SideTx,
   sha3,
-  type Tx,
-  txCheckFilings,
   txChecksFingerprint,
-  validateSideTxStateless,
-  validateTxStateless,
   xprvToXPub,
 } from '@bystack/protocol';
 import { createRedisTxCheckCache, type RedisTxCheckCache } from '@bystack/runtime';
@@ -34,6 +26,7 @@ import type { SideChain } from '../src/side-chain.ts';
 import {
   btm,
   FEE,
+  fileMainTxChecks,
   fromGenesis,
   fundingBlocks,
   hex,
@@ -46,7 +39,7 @@ import {
   testKey,
   transfer,
 } from './devnet.ts';
-import { openSideDevnetChain, SideBlockMaker } from './side-blocks.ts';
+import { fileSideTxChecks, openSideDevnetChain, SideBlockMaker } from './side-blocks.ts';
 
 let redisServer: TestServer;
 let redis: Redis;
@@ -80,20 +73,6 @@ async function rejection(run: Promise<unknown>): Promise<{ code?: string; messag
     return { code, message };
   }
   assert.fail('accepted');
-}
-
-/** What the mempool files for main-chain `txs` it admitted, checked at `height`. */
-async function fileMain(
-  cache: RedisTxCheckCache,
-  txs: readonly Tx[],
-  height: bigint,
-  fingerprint = txChecksFingerprint(params),
-) {
-  const passed = txs.map((t) => {
-    const entries = createTxEntries(t);
-    return { bytes: encodeTx(t), entries, result: validateTxStateless(t, entries, { params, blockHeight: height }) };
-  });
-  await cache.file(txCheckFilings(fingerprint, passed));
 }
 
 describe('main chain: stage 1 with filed tx checks', () => {
@@ -141,7 +120,7 @@ describe('main chain: stage 1 with filed tx checks', () => {
     ] as const) {
       const cache = cacheOf(prefix);
       const chain = await freshChain(prefix, cache);
-      await fileMain(cache, filedTxs, height - 1n);
+      await fileMainTxChecks(cache, filedTxs, height - 1n);
       const found = await connect(chain, block);
       assert.equal(chain.tip.key, reference.tip.key);
       assert.deepEqual(await utxoSet(prefix, params.chainId), expected, prefix);
@@ -168,7 +147,7 @@ describe('main chain: stage 1 with filed tx checks', () => {
     assert.match(expected.message ?? '', /tx 21:/);
     const cache = cacheOf('bad-filed');
     const chain = await freshChain('bad-filed', cache);
-    await fileMain(cache, [...bad.slice(0, 20), ...bad.slice(21)], height);
+    await fileMainTxChecks(cache, [...bad.slice(0, 20), ...bad.slice(21)], height);
     assert.deepEqual(await rejection(chain.submit(badBlock.bytes, 'rpc')), expected);
     assert.equal(chain.filed?.stats.hits, 39);
     assert.equal(chain.tip.key, reference.tip.key);
@@ -177,11 +156,8 @@ describe('main chain: stage 1 with filed tx checks', () => {
   test('records filed under other rules miss: every tx is checked', async () => {
     const cache = cacheOf('other-rules');
     const chain = await freshChain('other-rules', cache);
-    const other = txChecksFingerprint({
-      ...params,
-      gas: { ...params.gas, storageGasRate: params.gas.storageGasRate + 1 },
-    });
-    await fileMain(cache, txs, height, other);
+    const other = { ...params, gas: { ...params.gas, storageGasRate: params.gas.storageGasRate + 1 } };
+    await fileMainTxChecks(cache, txs, height, other);
     assert.deepEqual(await connect(chain, block), { hits: 0, misses: txs.length });
   });
 
@@ -189,7 +165,7 @@ describe('main chain: stage 1 with filed tx checks', () => {
     const closed = new Redis(redisServer.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
     closed.disconnect();
     const chain = await freshChain('redis-down', cacheOf('redis-down', closed));
-    await fileMain(cacheOf('redis-down'), txs, height);
+    await fileMainTxChecks(cacheOf('redis-down'), txs, height);
     assert.deepEqual(await connect(chain, block), { hits: 0, misses: 0 });
     assert.deepEqual(await utxoSet('redis-down', params.chainId), await utxoSet('main-ref', params.chainId));
   });
@@ -208,20 +184,6 @@ describe('side chain: stage 1 with filed tx checks', () => {
     }),
   );
 
-  async function fileSide(cache: RedisTxCheckCache, txs: readonly SideTx[], height: bigint, federation: Uint8Array) {
-    const passed = txs.map((t) => {
-      const entries = createSideTxEntries(t);
-      const result = validateSideTxStateless(t, entries, {
-        params: sideParams,
-        consensus: sideParams.consensus,
-        federationProgram: devnetFederationProgram(),
-        blockHeight: height,
-      });
-      return { bytes: encodeSideTx(t), entries, result };
-    });
-    await cache.file(txCheckFilings(txChecksFingerprint(sideParams, federation), passed));
-  }
-
   test('some filed: the UTXO set of checking every tx; another federation misses', async () => {
     const at = maker.genesis.header.timestamp + maker.interval;
     const { block } = await maker.blockOn(maker.genesis, at, pegIns);
@@ -237,8 +199,9 @@ describe('side chain: stage 1 with filed tx checks', () => {
         filedTxChecks: prefix === 'side-ref' ? undefined : { cache },
       });
       open.push(chain);
-      if (prefix === 'side-some') await fileSide(cache, pegIns.slice(5, 25), 1n, devnetFederationProgram());
-      if (prefix === 'side-other-federation') await fileSide(cache, pegIns, 1n, Uint8Array.of(0x51));
+      if (prefix === 'side-some') await fileSideTxChecks(cache, pegIns.slice(5, 25), 1n);
+      if (prefix === 'side-other-federation')
+        await fileSideTxChecks(cache, pegIns, 1n, sideParams, Uint8Array.of(0x51));
       assert.equal((await chain.submit(bytes, 'rpc')).disposition, BlockDisposition.Connected);
       chains.push([prefix, chain]);
     }

@@ -6,9 +6,11 @@ import {
   createProducerSchedule,
   createSideCoinbase,
   createSideDevnetGenesis,
+  createSideTxEntries,
   devnetControlProgram,
   devnetFederationProgram,
   devnetProducerXPrv,
+  encodeSideTx,
   type ProducerReward,
   producerSlotAt,
   type SideBlock,
@@ -18,13 +20,22 @@ import {
   sideBlockId,
   sideDevnetParams,
   type TxCheckPool,
+  txCheckFilings,
+  txChecksFingerprint,
   VoteTally,
+  validateSideTxStateless,
   witnessWith,
   type XPrv,
   xprvSign,
   xprvToXPub,
 } from '@bystack/protocol';
-import { createLmdbStore, createLogger, createRedisHotTier, createTieredStore } from '@bystack/runtime';
+import {
+  createLmdbStore,
+  createLogger,
+  createRedisHotTier,
+  createTieredStore,
+  type RedisTxCheckCache,
+} from '@bystack/runtime';
 import type { Redis } from 'ioredis';
 import { SideChain, type SideChainOptions } from '../src/side-chain.ts';
 
@@ -138,4 +149,28 @@ export class SideBlockMaker {
     }
     return out;
   }
+}
+
+/**
+ * What the node's mempool files when it admits side-chain `txs` at `height`, under the fingerprint of
+ * `params` and `federation` (default: the devnet federation the chain checks peg-ins against).
+ */
+export async function fileSideTxChecks(
+  cache: Pick<RedisTxCheckCache, 'file'>,
+  txs: readonly SideTx[],
+  height: bigint,
+  params: SideChainParams = sideDevnetParams,
+  federation: Uint8Array = devnetFederationProgram(),
+): Promise<void> {
+  const passed = txs.map((t) => {
+    const entries = createSideTxEntries(t);
+    const result = validateSideTxStateless(t, entries, {
+      params,
+      consensus: params.consensus,
+      federationProgram: devnetFederationProgram(),
+      blockHeight: height,
+    });
+    return { bytes: encodeSideTx(t), entries, result };
+  });
+  await cache.file(txCheckFilings(txChecksFingerprint(params, federation), passed));
 }
