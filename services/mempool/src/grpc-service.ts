@@ -1,11 +1,12 @@
 // mempoolV1.MempoolService over the Mempool. Rejections are MempoolErrors (stable code + status);
 // SubmitTxBatch never fails for a transaction's fault: it answers one result per tx with its code.
-import { commonV1, type mempoolV1 } from '@bystack/proto';
+import { commonV1, mempoolV1 } from '@bystack/proto';
 import type { ServiceImplementation } from '@bystack/runtime';
 import type { AdmitResult } from './admission.ts';
 import { MempoolError, MempoolErrorCode } from './errors.ts';
 import { asBuffer, hexKey } from './hex.ts';
 import type { Mempool } from './mempool.ts';
+import { encodeReapTxsResponse } from './reap-encoding.ts';
 
 /** Most output ids in one GetPendingSpends. */
 export const MAX_PENDING_SPENDS_QUERY = 10_000;
@@ -13,6 +14,12 @@ export const MAX_PENDING_SPENDS_QUERY = 10_000;
 export type MempoolServiceOptions = {
   /** Most transactions in one SubmitTxBatch. */
   readonly maxBatchTxs: number;
+};
+
+/** The service as the server registers it: ReapTxs' answer, a block's worth of txs, written by `encodeReapTxsResponse`. */
+export const mempoolServiceDefinition: typeof mempoolV1.MempoolServiceService = {
+  ...mempoolV1.MempoolServiceService,
+  reapTxs: { ...mempoolV1.MempoolServiceService.reapTxs, responseSerialize: encodeReapTxsResponse },
 };
 
 /** An empty chain id means "the chain this mempool serves". */

@@ -3,7 +3,6 @@
 // NATS (gossip, chain events) -> gRPC -> /metrics. Shutdown runs in reverse: gRPC stops taking
 // calls and drains, the event follower stops, the bus drains, the verifier's threads end, Redis quits.
 import { availableParallelism } from 'node:os';
-import { mempoolV1 } from '@bystack/proto';
 import {
   createCachingSignatureVerifier,
   createSignatureVerifier,
@@ -33,7 +32,7 @@ import { Redis } from 'ioredis';
 import { defaultEventsStream, type MempoolConfig, mempoolConfigSchema, servedChainOf } from './config.ts';
 import { ChainFollower, streamStart } from './follower.ts';
 import { TxGossip } from './gossip.ts';
-import { createMempoolService } from './grpc-service.ts';
+import { createMempoolService, mempoolServiceDefinition } from './grpc-service.ts';
 import { Mempool } from './mempool.ts';
 import { defineMempoolMetrics } from './metrics.ts';
 import { writeOnlySignatureCache } from './signature-cache.ts';
@@ -132,7 +131,7 @@ export async function buildMempool(ctx: ServiceContext<MempoolServiceConfig>): P
   }
 
   const grpc = createGrpcServer({ host: config.grpcHost, port: config.grpcPort, graceMs: config.grpcGrace }, ctx);
-  grpc.addService(mempoolV1.MempoolServiceService, createMempoolService(mempool, { maxBatchTxs: config.maxBatchTxs }));
+  grpc.addService(mempoolServiceDefinition, createMempoolService(mempool, { maxBatchTxs: config.maxBatchTxs }));
   const grpcPort = await grpc.start();
 
   const follower = new ChainFollower(
