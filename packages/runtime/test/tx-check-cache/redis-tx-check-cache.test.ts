@@ -1,5 +1,6 @@
-// The filed tx check cache on a real redis-server: records filed in one pipeline come back by key
-// from one MGET (misses as undefined), each with its TTL; forget removes them; 0 turns it off.
+// The filed tx check cache on a real redis-server: records filed in one hash per period come back by
+// key (misses as undefined) for one to two periods; the hash has its TTL; forget removes them; 0
+// turns it off.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startRedis, type TestServer } from '@bystack/testing';
@@ -24,6 +25,7 @@ const value = (n: number) => Uint8Array.from({ length: 100 + n }, (_, i) => (i *
 
 test('filed records come back by key, misses as undefined, with their TTL; forget removes them', async () => {
   const cache = createRedisTxCheckCache({ redis, prefix: 'node-a', ttlSeconds: 120 });
+  const period = Math.floor(Date.now() / 1000 / 120);
   // A value that is a view into a bigger buffer is stored as the view's bytes only.
   const big = new Uint8Array(300).fill(9);
   await cache.file([
@@ -35,8 +37,8 @@ test('filed records come back by key, misses as undefined, with their TTL; forge
     found.map((v) => (v === undefined ? undefined : Buffer.from(v))),
     [Buffer.from(big.subarray(100, 150)), undefined, Buffer.from(value(1))],
   );
-  const ttl = await redis.ttl(`node-a:txck:${Buffer.from(key(1)).toString('hex')}`);
-  assert.ok(ttl > 100 && ttl <= 120, `ttl ${ttl}`);
+  const ttl = await redis.ttl(`node-a:txck:${period}`);
+  assert.ok(ttl > 200 && ttl <= 240, `ttl ${ttl}`);
   // Another prefix (another node on the same server) sees none of them.
   assert.deepEqual(await createRedisTxCheckCache({ redis, prefix: 'node-b' }).lookup([key(1)]), [undefined]);
   await cache.forget([key(1)]);
@@ -46,10 +48,29 @@ test('filed records come back by key, misses as undefined, with their TTL; forge
   );
 });
 
+test('a record is found in its period and the next, not after', async () => {
+  let now = 1_000_000_000_000;
+  const cache = createRedisTxCheckCache({ redis, prefix: 'periods', ttlSeconds: 60, now: () => now });
+  await cache.file([{ key: key(7), value: value(7) }]);
+  now += 60_000;
+  await cache.file([{ key: key(8), value: value(8) }]);
+  assert.deepEqual(
+    (await cache.lookup([key(7), key(8), key(9)])).map((v) => v !== undefined),
+    [true, true, false],
+  );
+  now += 60_000;
+  assert.deepEqual(
+    (await cache.lookup([key(7), key(8)])).map((v) => v !== undefined),
+    [false, true],
+  );
+  await cache.forget([key(8)]);
+  assert.deepEqual(await cache.lookup([key(8)]), [undefined]);
+});
+
 test('ttlSeconds 0: nothing filed, nothing found; a bad TTL is refused', async () => {
   const off = createRedisTxCheckCache({ redis, prefix: 'off', ttlSeconds: 0 });
   await off.file([{ key: key(5), value: value(5) }]);
-  assert.equal(await redis.exists(`off:txck:${Buffer.from(key(5)).toString('hex')}`), 0);
+  assert.deepEqual(await redis.keys('off:*'), []);
   assert.deepEqual(await off.lookup([key(5)]), [undefined]);
   assert.throws(() => createRedisTxCheckCache({ redis, ttlSeconds: -1 }), RangeError);
 });
