@@ -7,7 +7,8 @@
 //   (b) with the block's effects (tx ids, consumed and created outputs): nothing decoded.
 // The figure is this process's CPU time (process.cpuUsage, user + system) from the publish of the
 // pre-encoded event to the pool's tip reaching the block, alternating (a) and (b) BENCH_ROUNDS times
-// (default 4); the best of each and every run are printed.
+// (default 4); the best of each and every run are printed. Before each block, the ReapTxs answer a
+// producer gets for it (the service's handler and its serializer, no HTTP/2) is timed the same way.
 //   node services/mempool/bench/follower.bench.ts
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chainV1 } from '@bystack/proto';
@@ -15,6 +16,7 @@ import { blockId } from '@bystack/protocol';
 import { createNatsBus, rawCodec, subject } from '@bystack/runtime';
 import { ratio, report, startNats, startRedis } from '@bystack/testing';
 import { Redis } from 'ioredis';
+import { createMempoolService, mempoolServiceDefinition } from '../src/grpc-service.ts';
 import {
   committedEvent,
   declareEventsStream,
@@ -31,6 +33,8 @@ const TXS = Number(process.env.BENCH_TXS ?? 2500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const PREFIX = 'bench';
 const NODE = 'n0';
+/** The ReapTxs handler reads nothing of its call's context. */
+const NO_CALL = undefined as never;
 
 // As the side-chain TPS bench runs it: a block of thousands of transfers is bigger than NATS's default 1 MiB.
 const [nats, redisServer] = await Promise.all([startNats({ maxPayload: 8 * 1024 * 1024 }), startRedis()]);
@@ -56,7 +60,12 @@ try {
     env: { BYSTACK_GOSSIP: 'false' },
   });
   const { mempool, follower } = mp.modules;
-  const runs: Record<'decoded' | 'effects', number[]> = { decoded: [], effects: [] };
+  const runs: Record<'decoded' | 'effects' | 'reap', number[]> = { decoded: [], effects: [], reap: [] };
+  const service = createMempoolService(mempool, { maxBatchTxs: TXS });
+  const cpuMs = (since: NodeJS.CpuUsage) => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1000;
+  };
   try {
     for (let i = 0; i < ROUNDS * 2; i++) {
       const kind = i % 2 === 0 ? 'decoded' : 'effects';
@@ -71,14 +80,18 @@ try {
       const event = chainV1.BlockCommitted.encode(committedEvent(block, opts)).finish();
       const decodedBefore = follower.blocksDecoded;
       await sleep(200); // the admission's leftovers (signature cache writes, GC) settle first
+      const reapCpu = process.cpuUsage();
+      const answer = await service.reapTxs({ chain: undefined, maxGas: 0n, maxTxs: 0 }, NO_CALL);
+      const wire = mempoolServiceDefinition.reapTxs.responseSerialize(answer);
+      runs.reap.push(cpuMs(reapCpu));
+      if (answer.txs.length !== TXS || wire.length === 0) throw new Error(`reaped ${answer.txs.length} of ${TXS}`);
       const cpu = process.cpuUsage();
       await js.publish(subject('main', NODE, 'committed'), rawCodec, event, {
         msgId: `${hex(blockId(block.header))}-committed`,
         height: block.header.height,
       });
       while (mempool.state.tip?.height !== Number(block.header.height)) await sleep(1);
-      const used = process.cpuUsage(cpu);
-      runs[kind].push((used.user + used.system) / 1000);
+      runs[kind].push(cpuMs(cpu));
       if (mempool.pool.count !== 0) throw new Error(`${mempool.pool.count} txs still pending after their block`);
       const decodes = follower.blocksDecoded - decodedBefore;
       if (decodes !== (kind === 'decoded' ? 1 : 0)) throw new Error(`${kind}: ${decodes} block(s) decoded`);
@@ -92,6 +105,7 @@ try {
   const [decoded, effects] = [best(runs.decoded), best(runs.effects)];
   report(`committed event, block decoded: CPU per ${TXS}-tx block`, decoded, 'ms', runsOf(runs.decoded));
   report(`committed event with effects: CPU per ${TXS}-tx block`, effects, 'ms', runsOf(runs.effects));
+  report(`ReapTxs answer (handler and serializer): CPU per ${TXS}-tx block`, best(runs.reap), 'ms', runsOf(runs.reap));
   report('per transfer, decoded', (decoded * 1000) / TXS, 'us CPU');
   report('per transfer, with effects', (effects * 1000) / TXS, 'us CPU', `${ratio(decoded, effects)} less`);
 } finally {
