@@ -20,7 +20,7 @@ export async function fileTxChecks(
 ): Promise<void> {
   if (admitted.length === 0) return;
   try {
-    await filing.cache.file(txCheckFilings(filing.fingerprint, admitted));
+    await filing.cache.file(filing.fingerprint, txCheckFilings(admitted));
   } catch (err) {
     log.warn('filing admitted txs checks failed; the validator checks them itself', { err, txs: admitted.length });
   }

@@ -66,7 +66,10 @@ test("an admitted batch's checks are filed by the tx's bytes; a refused tx's are
     [true, true, false],
   );
   const cache = createRedisTxCheckCache({ redis, prefix: PREFIX });
-  const values = await cache.lookup([...good, bad].map((t) => filedTxCheckKey(fingerprint, txBytes(t))));
+  const values = await cache.lookup(
+    fingerprint,
+    [...good, bad].map((t) => filedTxCheckKey(txBytes(t))),
+  );
   assert.equal(values[2], undefined, 'nothing filed for a tx with a bad signature');
   good.forEach((t, i) => {
     const record = unpackTxCheckRecord(values[i]!);
@@ -77,7 +80,7 @@ test("an admitted batch's checks are filed by the tx's bytes; a refused tx's are
     assert.deepEqual(record.result.signatureSets, [], 'a record stands for verified signatures');
     assert.equal(hex(record.entries.txId), hex(txIdOf(t)));
   });
-  const ttl = await redis.ttl(`${PREFIX}:txck:${Math.floor(Date.now() / 1000 / 600)}`);
+  const ttl = await redis.ttl(`${PREFIX}:txck:${hex(fingerprint)}:${Math.floor(Date.now() / 1000 / 600)}`);
   assert.ok(ttl > 1100 && ttl <= 1200, `ttl ${ttl}`);
 });
 

@@ -1,7 +1,7 @@
 // Stage 1's side of the node's filed transaction checks (the protocol's tx-checks-filed.ts): the
-// mempool filed each transaction it admitted, keyed by the hash of its wire bytes and the chain's
-// rules; here a block's transactions (not its coinbase) are hashed from the block's own bytes and
-// looked up in one MGET, and stage 1 checks only the ones not found. A found record also stands for
+// mempool filed each transaction it admitted, keyed by the hash of its wire bytes in the space of the
+// chain's rules; here a block's transactions (not its coinbase) are hashed from the block's own bytes
+// and looked up in one call, and stage 1 checks only the ones not found. A found record also stands for
 // its signatures, verified when the mempool admitted it: the signature cache is trusted the same
 // way (whoever can write the node's Redis can already lie about its UTXOs). A Redis that fails, or a
 // record that does not unpack, costs time (those transactions are checked here), never a verdict.
@@ -41,11 +41,11 @@ export class FiledTxChecks {
     txs: readonly { readonly serializedSize?: number | undefined }[],
   ): Promise<FiledLookup | undefined> {
     if (blockBytes === undefined || txs.length < 2) return undefined;
-    const keys = txKeys(this.#o.fingerprint, blockBytes, txs);
+    const keys = txKeys(blockBytes, txs);
     if (keys === undefined) return undefined;
     let values: (Uint8Array | undefined)[];
     try {
-      values = await this.#o.cache.lookup(keys);
+      values = await this.#o.cache.lookup(this.#o.fingerprint, keys);
     } catch (err) {
       this.#o.log.warn('filed tx checks unavailable; checking every tx', { err });
       return undefined;
@@ -64,7 +64,7 @@ export class FiledTxChecks {
 
   /** The records a block that passed stage 1 used are not needed again; removed in the background. */
   forget(lookup: FiledLookup): void {
-    this.#o.cache.forget(lookup.keys).catch((err: unknown) => {
+    this.#o.cache.forget(this.#o.fingerprint, lookup.keys).catch((err: unknown) => {
       this.#o.log.warn('removing used tx check records failed (they expire)', { err });
     });
   }
@@ -80,7 +80,6 @@ function unpacked(value: Uint8Array): TxCheckRecord | undefined {
 
 /** The keys of transactions 1.. of the block, or undefined when the sizes do not fit its bytes. */
 function txKeys(
-  fingerprint: Uint8Array,
   blockBytes: Uint8Array,
   txs: readonly { readonly serializedSize?: number | undefined }[],
 ): Uint8Array[] | undefined {
@@ -94,7 +93,7 @@ function txKeys(
   const keys: Uint8Array[] = [];
   for (let i = 1; i < txs.length; i++) {
     const end = offset + txs[i]!.serializedSize!;
-    keys.push(filedTxCheckKey(fingerprint, blockBytes.subarray(offset, end)));
+    keys.push(filedTxCheckKey(blockBytes.subarray(offset, end)));
     offset = end;
   }
   return keys;

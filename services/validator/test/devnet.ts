@@ -480,5 +480,5 @@ export async function fileMainTxChecks(
     const entries = createTxEntries(t);
     return { bytes: encodeTx(t), entries, result: validateTxStateless(t, entries, { params, blockHeight: height }) };
   });
-  await cache.file(txCheckFilings(txChecksFingerprint(filedUnder), passed));
+  await cache.file(txChecksFingerprint(filedUnder), txCheckFilings(passed));
 }

@@ -125,12 +125,13 @@ describe('main chain: stage 1 with filed tx checks', () => {
       assert.equal(chain.tip.key, reference.tip.key);
       assert.deepEqual(await utxoSet(prefix, params.chainId), expected, prefix);
       assert.deepEqual(found, { hits: filedTxs.length, misses: txs.length - filedTxs.length }, prefix);
-      const keysOf = filedTxs.map((t) => filedTxCheckKey(txChecksFingerprint(params), encodeTx(t)));
-      for (let n = 0; n < 50 && (await cache.lookup(keysOf)).some((v) => v !== undefined); n++) {
+      const space = txChecksFingerprint(params);
+      const keysOf = filedTxs.map((t) => filedTxCheckKey(encodeTx(t)));
+      for (let n = 0; n < 50 && (await cache.lookup(space, keysOf)).some((v) => v !== undefined); n++) {
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       assert.deepEqual(
-        (await cache.lookup(keysOf)).filter((v) => v !== undefined),
+        (await cache.lookup(space, keysOf)).filter((v) => v !== undefined),
         [],
         'records removed once used',
       );

@@ -172,5 +172,5 @@ export async function fileSideTxChecks(
     });
     return { bytes: encodeSideTx(t), entries, result };
   });
-  await cache.file(txCheckFilings(txChecksFingerprint(params, federation), passed));
+  await cache.file(txChecksFingerprint(params, federation), txCheckFilings(passed));
 }

@@ -9,7 +9,7 @@
 //   - the index in the block: only the coinbase's (index 0) differs from a loose transaction's, and
 //     the coinbase is never taken from a record; signature sets carry the index, and a record's
 //     are dropped, since its signatures were verified on this node when it was filed.
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { TxEntries } from '../chain/tx-graph.ts';
 import type { SideChainParams } from '../config/devnet.ts';
 import type { MainChainParams } from '../config/params.ts';
@@ -50,9 +50,9 @@ function canonical(value: unknown): unknown {
     .map((k) => [k, canonical(object[k])]);
 }
 
-/** The key of a transaction's record: SHA-256(fingerprint || wire bytes). */
-export function filedTxCheckKey(fingerprint: Uint8Array, txBytes: Uint8Array): Uint8Array {
-  return createHash('sha256').update(fingerprint).update(txBytes).digest();
+/** The key of a transaction's record (in its rules' fingerprint's space): SHA-256 of its wire bytes. */
+export function filedTxCheckKey(txBytes: Uint8Array): Uint8Array {
+  return hash('sha256', txBytes, 'buffer');
 }
 
 /** Whether a passed check may be filed: its outcome is the same at any height but for the time range. */
@@ -67,10 +67,7 @@ export type PassedTxCheck = { readonly bytes: Uint8Array; readonly entries: TxEn
  * What the mempool files for transactions it admitted: the key and packed record of each filable
  * one, without its signature sets (a record stands for signatures verified on this node).
  */
-export function txCheckFilings(
-  fingerprint: Uint8Array,
-  passed: readonly PassedTxCheck[],
-): { key: Uint8Array; value: Uint8Array }[] {
+export function txCheckFilings(passed: readonly PassedTxCheck[]): { key: Uint8Array; value: Uint8Array }[] {
   const filable = passed.filter((p) => isFilable(p.result));
   const values = packTxCheckRecords(
     filable.map(({ entries, result }) => ({
@@ -78,7 +75,7 @@ export function txCheckFilings(
       result: { fee: result.fee, gasUsed: result.gasUsed, signatureSets: [] },
     })),
   );
-  return filable.map((p, i) => ({ key: filedTxCheckKey(fingerprint, p.bytes), value: values[i]! }));
+  return filable.map((p, i) => ({ key: filedTxCheckKey(p.bytes), value: values[i]! }));
 }
 
 /**

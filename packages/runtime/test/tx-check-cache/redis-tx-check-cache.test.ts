@@ -1,6 +1,6 @@
-// The filed tx check cache on a real redis-server: records filed in one hash per period come back by
-// key (misses as undefined) for one to two periods; the hash has its TTL; forget removes them; 0
-// turns it off.
+// The filed tx check cache on a real redis-server: records filed in one hash per space and period
+// come back by key (misses as undefined) for one to two periods, in their space only; the hash has
+// its TTL; forget removes them; 0 turns it off; a failing connection rejects.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { startRedis, type TestServer } from '@bystack/testing';
@@ -22,56 +22,63 @@ after(async () => {
 
 const key = (n: number) => new Uint8Array(32).fill(n);
 const value = (n: number) => Uint8Array.from({ length: 100 + n }, (_, i) => (i * n) & 0xff);
+const space = Uint8Array.of(0xab, 0xcd);
+const found = (values: readonly (Uint8Array | undefined)[]) =>
+  values.map((v) => (v === undefined ? undefined : Buffer.from(v)));
 
-test('filed records come back by key, misses as undefined, with their TTL; forget removes them', async () => {
+test('filed records come back by key in their space, misses as undefined; TTL; forget removes them', async () => {
   const cache = createRedisTxCheckCache({ redis, prefix: 'node-a', ttlSeconds: 120 });
   const period = Math.floor(Date.now() / 1000 / 120);
-  // A value that is a view into a bigger buffer is stored as the view's bytes only.
+  // A value that is a view into a bigger buffer is stored as the view's bytes only; an empty one too.
   const big = new Uint8Array(300).fill(9);
-  await cache.file([
+  await cache.file(space, [
     { key: key(1), value: value(1) },
     { key: key(2), value: big.subarray(100, 150) },
+    { key: key(4), value: new Uint8Array(0) },
   ]);
-  const found = await cache.lookup([key(2), key(3), key(1)]);
-  assert.deepEqual(
-    found.map((v) => (v === undefined ? undefined : Buffer.from(v))),
-    [Buffer.from(big.subarray(100, 150)), undefined, Buffer.from(value(1))],
-  );
-  const ttl = await redis.ttl(`node-a:txck:${period}`);
+  assert.deepEqual(found(await cache.lookup(space, [key(2), key(3), key(1), key(4)])), [
+    Buffer.from(big.subarray(100, 150)),
+    undefined,
+    Buffer.from(value(1)),
+    Buffer.alloc(0),
+  ]);
+  const ttl = await redis.ttl(`node-a:txck:abcd:${period}`);
   assert.ok(ttl > 200 && ttl <= 240, `ttl ${ttl}`);
-  // Another prefix (another node on the same server) sees none of them.
-  assert.deepEqual(await createRedisTxCheckCache({ redis, prefix: 'node-b' }).lookup([key(1)]), [undefined]);
-  await cache.forget([key(1)]);
+  // Another space (other rules), another prefix (another node on the same server): none of them.
+  assert.deepEqual(await cache.lookup(Uint8Array.of(0xab), [key(1)]), [undefined]);
+  assert.deepEqual(await createRedisTxCheckCache({ redis, prefix: 'node-b' }).lookup(space, [key(1)]), [undefined]);
+  await cache.forget(space, [key(1)]);
   assert.deepEqual(
-    (await cache.lookup([key(1), key(2)])).map((v) => v !== undefined),
+    (await cache.lookup(space, [key(1), key(2)])).map((v) => v !== undefined),
     [false, true],
   );
+  await assert.rejects(cache.lookup(space, [new Uint8Array(31)]), RangeError);
 });
 
 test('a record is found in its period and the next, not after', async () => {
   let now = 1_000_000_000_000;
   const cache = createRedisTxCheckCache({ redis, prefix: 'periods', ttlSeconds: 60, now: () => now });
-  await cache.file([{ key: key(7), value: value(7) }]);
+  await cache.file(space, [{ key: key(7), value: value(7) }]);
   now += 60_000;
-  await cache.file([{ key: key(8), value: value(8) }]);
+  await cache.file(space, [{ key: key(8), value: value(8) }]);
   assert.deepEqual(
-    (await cache.lookup([key(7), key(8), key(9)])).map((v) => v !== undefined),
+    (await cache.lookup(space, [key(7), key(8), key(9)])).map((v) => v !== undefined),
     [true, true, false],
   );
   now += 60_000;
   assert.deepEqual(
-    (await cache.lookup([key(7), key(8)])).map((v) => v !== undefined),
+    (await cache.lookup(space, [key(7), key(8)])).map((v) => v !== undefined),
     [false, true],
   );
-  await cache.forget([key(8)]);
-  assert.deepEqual(await cache.lookup([key(8)]), [undefined]);
+  await cache.forget(space, [key(8)]);
+  assert.deepEqual(await cache.lookup(space, [key(8)]), [undefined]);
 });
 
 test('ttlSeconds 0: nothing filed, nothing found; a bad TTL is refused', async () => {
   const off = createRedisTxCheckCache({ redis, prefix: 'off', ttlSeconds: 0 });
-  await off.file([{ key: key(5), value: value(5) }]);
+  await off.file(space, [{ key: key(5), value: value(5) }]);
   assert.deepEqual(await redis.keys('off:*'), []);
-  assert.deepEqual(await off.lookup([key(5)]), [undefined]);
+  assert.deepEqual(await off.lookup(space, [key(5)]), [undefined]);
   assert.throws(() => createRedisTxCheckCache({ redis, ttlSeconds: -1 }), RangeError);
 });
 
@@ -79,6 +86,6 @@ test('a closed connection: lookups and filings reject (callers treat it as a mis
   const closed = new Redis(server.url, { lazyConnect: true, maxRetriesPerRequest: 0 });
   closed.disconnect();
   const cache = createRedisTxCheckCache({ redis: closed, prefix: 'closed' });
-  await assert.rejects(cache.lookup([key(1)]));
-  await assert.rejects(cache.file([{ key: key(1), value: value(1) }]));
+  await assert.rejects(cache.lookup(space, [key(1)]));
+  await assert.rejects(cache.file(space, [{ key: key(1), value: value(1) }]));
 });
