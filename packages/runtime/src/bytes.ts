@@ -7,6 +7,16 @@ export function bytesToHex(bytes: Uint8Array): string {
   return asBuffer(bytes).toString('hex');
 }
 
+const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
+
+/**
+ * A map key for `bytes`: one char per byte, equal exactly when the bytes are. Half as long as hex and
+ * no Buffer object per call, for keys made by the thousand (ids of a block's outputs).
+ */
+export function bytesKey(bytes: Uint8Array): string {
+  return latin1Slice.call(bytes, 0, bytes.byteLength);
+}
+
 /** Bytes of a hex string from a trusted source (stops at the first non-hex digit, as Buffer does). */
 export function hexToBytes(hex: string): Uint8Array {
   return new Uint8Array(Buffer.from(hex, 'hex'));

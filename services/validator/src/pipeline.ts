@@ -32,7 +32,7 @@ import {
   type UtxoView,
   withHeader,
 } from '@bystack/protocol';
-import { type BlockCommit, type Logger, type TieredStore, utxoEntryOf, utxoRecordOf } from '@bystack/runtime';
+import { type BlockCommit, bytesKey, type Logger, type TieredStore, utxoEntryOf, utxoRecordOf } from '@bystack/runtime';
 import { BlockIndex, type IndexHeader, type IndexNode } from './block-index.ts';
 import { BoundedMap } from './bounded-map.ts';
 import { hex, sameBytes, unhex } from './bytes.ts';
@@ -154,7 +154,7 @@ export type PipelineStats = {
 /** What a window did: its blocks' results in order, and the rejection that stopped it, if one did. */
 export type WindowOutcome = { readonly results: readonly ProcessResult[]; readonly rejection?: Error };
 
-/** A window's stage-2 view: outputs its earlier blocks created (entry) or spent (undefined). */
+/** A window's stage-2 view: outputs its earlier blocks created (entry) or spent (undefined), by bytesKey. */
 type WindowOverlay = Map<string, UtxoEntry | undefined>;
 
 /** Stage 1's outcome: the entries, and the signatures' verdict (verified on the pool meanwhile). */
@@ -988,23 +988,26 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
     this.stats.stage2Runs++;
     const view = new Map<string, UtxoEntry>();
     const read: Uint8Array[] = [];
+    const readKeys: string[] = [];
     for (const id of this.readIds(entries)) {
-      const key = hex(id);
+      const key = bytesKey(id);
       if (overlay?.has(key)) {
         const entry = overlay.get(key);
         if (entry) view.set(key, entry);
       } else {
         read.push(id);
+        readKeys.push(key);
       }
     }
     const records = read.length > 0 ? await this.store.durable.getUtxos(this.chainId, read) : [];
-    records.forEach((r, i) => {
-      if (r) view.set(hex(read[i]!), utxoEntryOf(r));
-    });
-    const changes = this.connectChanges({ get: (outputId) => view.get(hex(outputId)) }, block, entries);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i];
+      if (r) view.set(readKeys[i]!, utxoEntryOf(r));
+    }
+    const changes = this.connectChanges({ get: (outputId) => view.get(bytesKey(outputId)) }, block, entries);
     if (overlay) {
-      for (const c of changes.spent) overlay.set(hex(c.outputId), undefined);
-      for (const c of changes.created) overlay.set(hex(c.outputId), c.entry);
+      for (const c of changes.spent) overlay.set(bytesKey(c.outputId), undefined);
+      for (const c of changes.created) overlay.set(bytesKey(c.outputId), c.entry);
     }
     return changes;
   }

@@ -7,6 +7,7 @@
 // Cheap on purpose (it runs on the main thread for ~30,000 writes per 5,000-tx block): writes go to
 // an append-only log; a table gets a key index only once the logic reads it (the UTXO, main-chain
 // and meta tables do; the program index, bodies, tx locations and journal are only written).
+import { bytesKey } from '../bytes.ts';
 import type { KvReader, KvTable, KvWriter } from './kv-engine.ts';
 
 /** The snapshot under the overlay; `has` can skip copying the value out (insert only asks whether a key exists). */
@@ -17,13 +18,6 @@ export interface SnapshotReader extends KvReader {
 /** A deletion in a table's index (distinct from "not written", which is absent from the index). */
 const DELETED = Symbol('deleted');
 type Indexed = Uint8Array | typeof DELETED;
-
-const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
-
-/** Binary keys as map keys: one latin1 char per byte keeps the bytes' equality. */
-function mapKey(key: Uint8Array): string {
-  return latin1Slice.call(key, 0, key.byteLength);
-}
 
 function compareKeys(a: Uint8Array, b: Uint8Array): number {
   return Buffer.compare(a, b);
@@ -53,7 +47,7 @@ export class OverlayWriter implements KvWriter {
   }
 
   get(table: KvTable, key: Uint8Array): Uint8Array | undefined {
-    const own = this.index(table).get(mapKey(key));
+    const own = this.index(table).get(bytesKey(key));
     if (own === undefined) return this.snapshot.get(table, key);
     return own === DELETED ? undefined : own;
   }
@@ -62,12 +56,12 @@ export class OverlayWriter implements KvWriter {
     const index = this.index(table);
     const own = new Map<string, [Uint8Array, Uint8Array | undefined]>();
     this.forEachWrite((t, k, v) => {
-      if (t === table && compareKeys(k, start) >= 0 && compareKeys(k, end) < 0) own.set(mapKey(k), [k, v]);
+      if (t === table && compareKeys(k, start) >= 0 && compareKeys(k, end) < 0) own.set(bytesKey(k), [k, v]);
     });
     // Each written key hides at most one snapshot entry, so this many snapshot entries suffice.
     const fromSnapshot = this.snapshot
       .range(table, start, end, Math.min(limit + own.size, Number.MAX_SAFE_INTEGER))
-      .filter(([k]) => !index.has(mapKey(k)));
+      .filter(([k]) => !index.has(bytesKey(k)));
     const merged = fromSnapshot;
     for (const [k, v] of own.values()) if (v) merged.push([k, v]);
     return merged.sort(([a], [b]) => compareKeys(a, b)).slice(0, limit);
@@ -79,7 +73,7 @@ export class OverlayWriter implements KvWriter {
 
   insert(table: KvTable, key: Uint8Array, value: Uint8Array): boolean {
     const index = this.index(table);
-    const k = mapKey(key);
+    const k = bytesKey(key);
     const own = index.get(k);
     if (own === undefined ? this.snapshot.has(table, key) : own !== DELETED) return false;
     this.log(table, key, value);
@@ -93,7 +87,7 @@ export class OverlayWriter implements KvWriter {
 
   private record(table: KvTable, key: Uint8Array, value: Uint8Array | undefined): void {
     this.log(table, key, value);
-    this.indexes.get(table)?.set(mapKey(key), value ?? DELETED);
+    this.indexes.get(table)?.set(bytesKey(key), value ?? DELETED);
   }
 
   private log(table: KvTable, key: Uint8Array, value: Uint8Array | undefined): void {
@@ -108,7 +102,7 @@ export class OverlayWriter implements KvWriter {
     if (!index) {
       index = new Map();
       for (let i = 0; i < this.logKeys.length; i++) {
-        if (this.logTables[i] === table) index.set(mapKey(this.logKeys[i]!), this.logValues[i] ?? DELETED);
+        if (this.logTables[i] === table) index.set(bytesKey(this.logKeys[i]!), this.logValues[i] ?? DELETED);
       }
       this.indexes.set(table, index);
     }

@@ -1,5 +1,6 @@
 // Boundary checks: every public store method checks its arguments here before touching a backend,
 // so bad input is a typed InvalidArgument error and never a half-written block.
+import { bytesKey } from '../bytes.ts';
 import { StoreError, StoreErrorCode } from './errors.ts';
 import type { BlockCommit, BlockIndexEntry, UtxoRecord } from './types.ts';
 
@@ -124,17 +125,10 @@ export function checkCommit(c: BlockCommit): void {
   for (let i = 0; i < c.created.length; i++) {
     const r = c.created[i]!;
     checkCreated(r, i, c.height);
-    const k = idKey(r.outputId);
+    const k = bytesKey(r.outputId);
     if (created.has(k)) throw invalid(`created[${i}]`, 'is listed twice');
     created.add(k);
   }
-}
-
-const latin1Slice = Buffer.prototype.latin1Slice as (this: Uint8Array, start: number, end: number) => string;
-
-/** A cheap string key for a set of ids (one char per byte; no Buffer object per id). */
-function idKey(id: Uint8Array): string {
-  return latin1Slice.call(id, 0, id.byteLength);
 }
 
 function unique(ids: readonly Uint8Array[], field: string): void {
@@ -142,7 +136,7 @@ function unique(ids: readonly Uint8Array[], field: string): void {
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     if (!isId(id)) throw invalid(`${field}[${i}]`, NOT_AN_ID);
-    const k = idKey(id);
+    const k = bytesKey(id);
     if (seen.has(k)) throw invalid(`${field}[${i}]`, 'is listed twice');
     seen.add(k);
   }
