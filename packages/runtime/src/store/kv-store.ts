@@ -22,9 +22,9 @@ import {
   encodeBlockIndexValue,
   encodeDeltaEntries,
   encodeTip,
-  encodeTxLocation,
+  encodeTxLocations,
   encodeU64,
-  encodeUtxoValue,
+  encodeUtxoValues,
   heightBytes,
   prefixEnd,
   prefixSuccessor,
@@ -92,8 +92,9 @@ function applyCommit(w: KvWriter, commit: BlockCommit): CommitResult {
   }
   // Creations first, then spends (a block may spend its own new outputs: the writer's reads see
   // the transaction's own writes). A failed check throws and the engine writes none of it.
-  const created = commit.created.map((r): EncodedUtxo => {
-    const value = encodeUtxoValue(r);
+  const values = encodeUtxoValues(commit.created);
+  const created = commit.created.map((r, i): EncodedUtxo => {
+    const value = values[i]!;
     if (!w.insert(KvTable.Utxo, key(r.outputId), value)) {
       throw new StoreError(StoreErrorCode.UtxoExists, `output ${toHex(r.outputId)} already exists`, {
         outputId: toHex(r.outputId),
@@ -120,8 +121,9 @@ function applyCommit(w: KvWriter, commit: BlockCommit): CommitResult {
   w.put(KvTable.Index, key(blockId), encodeBlockIndexValue(entry));
   w.put(KvTable.Body, key(blockId), commit.blockBytes);
   w.put(KvTable.Main, key(heightBytes(height)), blockId);
+  const locations = encodeTxLocations(blockId, height, commit.txIds.length);
   commit.txIds.forEach((txId, index) => {
-    w.put(KvTable.Tx, key(txId), encodeTxLocation({ blockId, height, index }));
+    w.put(KvTable.Tx, key(txId), locations[index]!);
   });
   w.put(KvTable.Delta, key(blockId), encodeDeltaEntries(commit, created, spent));
   const next = { height, blockId };
@@ -189,8 +191,9 @@ export class KvDurableStore implements DurableStore {
       }
       const delta = decodeDelta(chain, rawDelta);
 
-      for (const r of delta.spent) {
-        w.put(KvTable.Utxo, key(r.outputId), encodeUtxoValue(r));
+      const values = encodeUtxoValues(delta.spent);
+      for (const [i, r] of delta.spent.entries()) {
+        w.put(KvTable.Utxo, key(r.outputId), values[i]!);
         w.put(KvTable.Program, programEntryKey(prefix, r.controlProgram, r.outputId), EMPTY);
       }
       for (const r of delta.created) {

@@ -16,7 +16,9 @@ import {
   encodeDelta,
   encodeTip,
   encodeTxLocation,
+  encodeTxLocations,
   encodeUtxoValue,
+  encodeUtxoValues,
   heightBytes,
   PROGRAM_KEY_INLINE_MAX,
   prefixEnd,
@@ -39,6 +41,17 @@ test('records round-trip', () => {
   assert.deepEqual(decodeUtxoValue(vote.outputId, encodeUtxoValue(vote)), vote);
   const marker = { ...block.created[2]!, controlProgram: new Uint8Array(0), crossChain: true };
   assert.deepEqual(decodeUtxoValue(marker.outputId, encodeUtxoValue(marker)), marker);
+  // Many at once (views of one buffer): the same bytes as one by one.
+  const many = [...block.created, max, vote, marker];
+  assert.deepEqual(
+    encodeUtxoValues(many).map((v) => [...v]),
+    many.map((r) => [...encodeUtxoValue(r)]),
+  );
+  assert.deepEqual(encodeUtxoValues([]), []);
+  assert.deepEqual(
+    encodeTxLocations(hashId('b'), 7, 3).map((v) => decodeTxLocation(v)),
+    [0, 1, 2].map((index) => ({ blockId: hashId('b'), height: 7, index })),
+  );
   const plain = encodeUtxoValue({ ...block.created[2]!, coinbase: false });
   assert.equal(plain.at(-1), 0, 'a main-chain output keeps its v1 bytes (kind 0 or 1 last)');
   const entry = {
