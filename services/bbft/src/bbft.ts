@@ -54,6 +54,7 @@ import type {
   SideChainView,
   SignatureMessage,
   TxSource,
+  UnfollowedBlock,
 } from './types.ts';
 
 export type BbftOptions = {
@@ -120,6 +121,9 @@ const MEMPOOL_RETRY_MS = 10;
 /** Share of its slot a producer waits by default for the previous slot's block before building beside it. */
 const PREVIOUS_SLOT_WAIT = 0.6;
 
+/** A block as #build made it, and the ids of its mempool transactions (undefined: the mempool gave none). */
+type BuiltBlock = { readonly block: SideBlock; readonly txIds: readonly Uint8Array[] | undefined };
+
 /** Adds to a bounded insertion-ordered map, dropping the oldest entry past `max`. */
 function setBounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
   map.delete(key);
@@ -157,6 +161,8 @@ export class Bbft {
   #tail: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
   #lastProducedSlot = -1n;
+  /** The last block this producer made, with its mempool transactions' ids (ReapTxs' on_block). */
+  #ownHead: UnfollowedBlock | undefined;
   /** The slot whose production waits for the previous slot's block, and until when (ms). */
   #waiting: { readonly slotStart: bigint; readonly timer: NodeJS.Timeout } | undefined;
   /** The last slot that waited: it waits no more. */
@@ -732,15 +738,15 @@ export class Bbft {
 
     // The validator checks the block before it is signed (a signature cannot be taken back), then
     // files it once it carries the signature.
-    let block = await this.#build(head, height, slotStart, round, true);
-    let verdict = await this.#validator.checkBlock(block, this.#abort.signal);
-    if (verdict.kind === 'invalid' && block.transactions.length > 1) {
+    let built = await this.#build(head, height, slotStart, round, true);
+    let verdict = await this.#validator.checkBlock(built.block, this.#abort.signal);
+    if (verdict.kind === 'invalid' && built.block.transactions.length > 1) {
       this.#log.warn('the validator refused the block with mempool transactions; producing without them', {
         code: verdict.code,
         reason: verdict.message,
       });
-      block = await this.#build(head, height, slotStart, round, false);
-      verdict = await this.#validator.checkBlock(block, this.#abort.signal);
+      built = await this.#build(head, height, slotStart, round, false);
+      verdict = await this.#validator.checkBlock(built.block, this.#abort.signal);
     }
     if (verdict.kind !== 'valid') {
       this.#log.error('own block not accepted by the validator', {
@@ -750,6 +756,7 @@ export class Bbft {
       });
       return;
     }
+    const { block } = built;
     const id = sideBlockId(block.header);
     const result = await this.#signer.sign(height, id, 'own');
     if (result.kind === 'refused') {
@@ -768,6 +775,10 @@ export class Bbft {
       txs: block.transactions.length - 1,
     });
     await this.#fileAndPublish(block, id, height, owner.order, round, result.signature);
+    this.#ownHead =
+      built.txIds === undefined
+        ? undefined
+        : { block: { height, blockId: id }, parent: { height: head.height, blockId: head.id }, txIds: built.txIds };
     this.#afterChange();
     if (this.#opts.faultDoubleSign === true) await this.#doubleSign(head, height, slotStart, round, owner);
   }
@@ -831,7 +842,14 @@ export class Bbft {
     round: RoundInfo,
     owner: ElectedProducer,
   ): Promise<void> {
-    const block = await this.#build(head, height, slotStart, round, false, new TextEncoder().encode(' conflicting'));
+    const { block } = await this.#build(
+      head,
+      height,
+      slotStart,
+      round,
+      false,
+      new TextEncoder().encode(' conflicting'),
+    );
     const verdict = await this.#validator.checkBlock(block, this.#abort.signal);
     if (verdict.kind !== 'valid') return;
     const id = sideBlockId(block.header);
@@ -851,11 +869,14 @@ export class Bbft {
    */
   async #reapOn(head: TreeBlock, maxGas: number): Promise<ReapedTxs | undefined> {
     const deadline = performance.now() + MEMPOOL_CATCH_UP_MS;
+    // On its own last block, the pool need not have followed it: it leaves that block's txs out.
+    const own = this.#ownHead;
+    const onBlock = own !== undefined && sameBytes(own.block.blockId, head.id) ? own : undefined;
     // While the pool is behind, it is asked for one transaction only (what it stands on is the
     // question; a full answer copies thousands of transactions each time), then for all of them.
     let maxTxs = this.#opts.maxTxs;
     for (;;) {
-      const answer = await this.#txs!.reapTxs(maxGas, maxTxs, this.#abort.signal);
+      const answer = await this.#txs!.reapTxs(maxGas, maxTxs, this.#abort.signal, onBlock);
       const tip = answer.tip;
       if (
         tip === undefined ||
@@ -885,7 +906,7 @@ export class Bbft {
     round: RoundInfo,
     withTxs: boolean,
     tag?: Uint8Array,
-  ): Promise<SideBlock> {
+  ): Promise<BuiltBlock> {
     const { params } = this.#opts;
     const coinbase = createSideCoinbase(height, this.#opts.rewardProgram, round.payouts, tag);
     let reaped: DecodedReap | undefined;
@@ -911,6 +932,6 @@ export class Bbft {
       txIds: reaped?.ids,
     });
     keepTxBytes(block, [encodeSideTx(coinbase), ...(reaped?.bytes ?? [])]);
-    return block;
+    return { block, txIds: reaped === undefined ? [] : reaped.ids };
   }
 }

@@ -27,6 +27,7 @@ import type {
   SideBlockRef,
   SideChainView,
   TxSource,
+  UnfollowedBlock,
   ValidationVerdict,
 } from './types.ts';
 
@@ -203,8 +204,20 @@ export class GrpcTxSource implements TxSource {
     this.#chain = { chainId };
   }
 
-  async reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal): Promise<ReapedTxs> {
-    const res = await this.#client.reapTxs({ chain: this.#chain, maxGas: BigInt(maxGas), maxTxs }, callOpts(signal));
+  async reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal, onBlock?: UnfollowedBlock): Promise<ReapedTxs> {
+    const res = await this.#client.reapTxs(
+      {
+        chain: this.#chain,
+        maxGas: BigInt(maxGas),
+        maxTxs,
+        onBlock: onBlock && {
+          block: { blockId: Buffer.from(onBlock.block.blockId), height: onBlock.block.height },
+          parent: { blockId: Buffer.from(onBlock.parent.blockId), height: onBlock.parent.height },
+          txIds: onBlock.txIds.map((id) => Buffer.from(id.buffer, id.byteOffset, id.byteLength)),
+        },
+      },
+      callOpts(signal),
+    );
     return {
       txs: res.txs.map((t) => t.bytes),
       ids: res.txIds,

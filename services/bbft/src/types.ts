@@ -60,9 +60,20 @@ export type ReapedTxs = {
   readonly tip?: { readonly height: bigint; readonly blockId: Uint8Array } | undefined;
 };
 
+/** A block a producer made from its mempool's transactions: its ref, its parent's, and those transactions' ids. */
+export type UnfollowedBlock = {
+  readonly block: { readonly height: bigint; readonly blockId: Uint8Array };
+  readonly parent: { readonly height: bigint; readonly blockId: Uint8Array };
+  readonly txIds: readonly Uint8Array[];
+};
+
 /** Pending transactions to include (the mempool's `ReapTxs` with the side chain's id). */
 export interface TxSource {
-  reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal): Promise<ReapedTxs>;
+  /**
+   * `onBlock`: the block built on, when this producer made it from this source's transactions; a
+   * pool still standing on its parent answers as if it had followed it (ReapTxs' `on_block`).
+   */
+  reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal, onBlock?: UnfollowedBlock): Promise<ReapedTxs>;
 }
 
 /**

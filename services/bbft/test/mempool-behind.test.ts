@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sideTxId } from '@bystack/protocol';
-import type { ReapedTxs, TxSource } from '../src/types.ts';
+import type { ReapedTxs, TxSource, UnfollowedBlock } from '../src/types.ts';
 import { type OwnProducer, startOwnProducer } from './support/own-producer.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -23,8 +23,8 @@ class LaggingTxSource implements TxSource {
     this.#inner = inner;
   }
 
-  async reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal): Promise<ReapedTxs> {
-    const answer = await this.#inner.reapTxs(maxGas, maxTxs, signal);
+  async reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal, onBlock?: UnfollowedBlock): Promise<ReapedTxs> {
+    const answer = await this.#inner.reapTxs(maxGas, maxTxs, signal, onBlock);
     this.calls++;
     this.asked.push(maxTxs);
     if (this.behind <= 0) return answer;

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sha3, sideTxId } from '@bystack/protocol';
-import type { ReapedTxs, TxSource } from '../src/types.ts';
+import type { ReapedTxs, TxSource, UnfollowedBlock } from '../src/types.ts';
 import { type OwnProducer, startOwnProducer } from './support/own-producer.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
@@ -23,8 +23,8 @@ class CorruptibleTxSource implements TxSource {
     this.#inner = inner;
   }
 
-  async reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal): Promise<ReapedTxs> {
-    const answer = await this.#inner.reapTxs(maxGas, maxTxs, signal);
+  async reapTxs(maxGas: number, maxTxs: number, signal?: AbortSignal, onBlock?: UnfollowedBlock): Promise<ReapedTxs> {
+    const answer = await this.#inner.reapTxs(maxGas, maxTxs, signal, onBlock);
     if (!this.corrupt) return answer;
     this.corrupted += answer.ids.length;
     return { ...answer, ids: answer.ids.map((id) => sha3(id)) };

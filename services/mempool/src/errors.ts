@@ -23,6 +23,8 @@ export const MempoolErrorCode = {
   BATCH_TOO_LARGE: 'BATCH_TOO_LARGE',
   /** An output id that is not 32 bytes. */
   BAD_OUTPUT_ID: 'BAD_OUTPUT_ID',
+  /** ReapTxs' `on_block` names no block: an id that is not 32 bytes, or a parent not one height below. */
+  BAD_ON_BLOCK: 'BAD_ON_BLOCK',
   /** The UTXO hot tier or the signature verifier cannot be reached: try again. */
   UNAVAILABLE: 'UNAVAILABLE',
   /** A fault of the mempool itself (logged); the transaction was not admitted. */
@@ -49,6 +51,7 @@ const statusOfPoolCode: Record<MempoolErrorCode, RpcErrorCode> = {
   UNKNOWN_CHAIN: RpcErrorCode.NotFound,
   BATCH_TOO_LARGE: RpcErrorCode.InvalidArgument,
   BAD_OUTPUT_ID: RpcErrorCode.InvalidArgument,
+  BAD_ON_BLOCK: RpcErrorCode.InvalidArgument,
   UNAVAILABLE: RpcErrorCode.Unavailable,
   INTERNAL: RpcErrorCode.Internal,
 };

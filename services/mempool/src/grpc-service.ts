@@ -1,11 +1,11 @@
 // mempoolV1.MempoolService over the Mempool. Rejections are MempoolErrors (stable code + status);
 // SubmitTxBatch never fails for a transaction's fault: it answers one result per tx with its code.
-import { commonV1, mempoolV1 } from '@bystack/proto';
-import type { ServiceImplementation } from '@bystack/runtime';
+import { type chainV1, commonV1, mempoolV1 } from '@bystack/proto';
+import type { ChainTip, ServiceImplementation } from '@bystack/runtime';
 import type { AdmitResult } from './admission.ts';
 import { MempoolError, MempoolErrorCode } from './errors.ts';
 import { asBuffer, hexKey } from './hex.ts';
-import type { Mempool } from './mempool.ts';
+import type { Mempool, UnfollowedBlock } from './mempool.ts';
 import { encodeReapTxsResponse } from './reap-encoding.ts';
 
 /** Most output ids in one GetPendingSpends. */
@@ -31,6 +31,26 @@ function checkChain(mempool: Mempool, ref: commonV1.ChainRef | undefined): void 
       served: mempool.chain,
     });
   }
+}
+
+function badOnBlock(message: string): never {
+  throw new MempoolError(MempoolErrorCode.BAD_ON_BLOCK, `on_block: ${message}`);
+}
+
+function tipOf(ref: chainV1.BlockRef | undefined, name: string): ChainTip {
+  if (ref === undefined || ref.blockId.length !== 32) badOnBlock(`${name} id is not 32 bytes`);
+  if (ref.height > BigInt(Number.MAX_SAFE_INTEGER)) badOnBlock(`${name} height ${ref.height} is out of range`);
+  return { blockId: ref.blockId, height: Number(ref.height) };
+}
+
+/** ReapTxs' `on_block`, checked: BAD_ON_BLOCK when it names no block or holds ids that are not 32 bytes. */
+function unfollowedBlockOf(m: mempoolV1.UnfollowedBlock): UnfollowedBlock {
+  const block = tipOf(m.block, 'block');
+  const parent = tipOf(m.parent, 'parent');
+  if (parent.height + 1 !== block.height) badOnBlock(`parent height ${parent.height}, block height ${block.height}`);
+  const bad = m.txIds.findIndex((id) => id.length !== 32);
+  if (bad >= 0) badOnBlock(`tx id ${bad} is not 32 bytes`);
+  return { block, parent, txIds: m.txIds };
 }
 
 function resultOf(r: AdmitResult): mempoolV1.SubmitTxResult {
@@ -75,7 +95,8 @@ export function createMempoolService(
       const blockGas = BigInt(mempool.params.gas.maxBlockGas);
       const maxGas = req.maxGas === 0n || req.maxGas > blockGas ? blockGas : req.maxGas;
       const maxTxs = req.maxTxs === 0 ? Number.MAX_SAFE_INTEGER : req.maxTxs;
-      const { txs, totalFee, totalGas, tip } = mempool.reap(Number(maxGas), maxTxs);
+      const onBlock = req.onBlock === undefined ? undefined : unfollowedBlockOf(req.onBlock);
+      const { txs, totalFee, totalGas, tip } = mempool.reap(Number(maxGas), maxTxs, onBlock);
       return {
         txs: txs.map((t) => ({ bytes: asBuffer(t.bytes) })),
         totalFee,

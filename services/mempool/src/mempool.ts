@@ -44,6 +44,14 @@ export type MempoolOptions = {
 
 export type PoolInfo = { readonly txCount: number; readonly totalBytes: number; readonly minFeeRate: bigint };
 
+/** A block a maker built from the pool's transactions, which the pool may not have followed yet. */
+export type UnfollowedBlock = {
+  readonly block: ChainTip;
+  readonly parent: ChainTip;
+  /** Its transactions' ids (the coinbase may be left out). */
+  readonly txIds: readonly Uint8Array[];
+};
+
 export type ReapResult = {
   readonly txs: readonly PoolTx[];
   readonly totalFee: bigint;
@@ -121,15 +129,25 @@ export class Mempool {
     return queue.submit(raw);
   }
 
-  reap(maxGas: number, maxTxs: number): ReapResult {
-    const txs = this.pool.reap(maxGas, maxTxs);
+  /**
+   * The block maker's take. `onBlock`: the block it builds on, made from this pool's transactions;
+   * a pool standing on its parent answers as if it had followed it (tip: that block).
+   */
+  reap(maxGas: number, maxTxs: number, onBlock?: UnfollowedBlock): ReapResult {
+    const ahead = onBlock !== undefined && sameTip(this.state.tip, onBlock.parent);
+    const txs = ahead
+      ? this.pool.reap(maxGas, maxTxs, {
+          taken: new Set(onBlock.txIds.map(hexKey)),
+          nextHeight: BigInt(onBlock.block.height) + 1n,
+        })
+      : this.pool.reap(maxGas, maxTxs);
     let totalFee = 0n;
     let totalGas = 0;
     for (const tx of txs) {
       totalFee += tx.fee;
       totalGas += tx.gas;
     }
-    return { txs, totalFee, totalGas, tip: this.state.tip };
+    return { txs, totalFee, totalGas, tip: ahead ? onBlock.block : this.state.tip };
   }
 
   /** Pool size, and the fee rate a tx must beat now: the minimum, or the cheapest pending when full. */

@@ -39,6 +39,14 @@ export type PoolTx = {
   readonly addedAt: number;
 };
 
+/** A block the pool has not followed yet, to reap on top of (TxPool.reap). */
+export type ReapAfter = {
+  /** Keys of its transactions. */
+  readonly taken: ReadonlySet<string>;
+  /** The height of the block reaped for. */
+  readonly nextHeight: bigint;
+};
+
 export type PoolLimits = { readonly maxTxs: number; readonly maxBytes: number };
 
 /** Why a transaction left the pool (the `reason` label of the removal metric). */
@@ -274,9 +282,11 @@ export class TxPool {
 
   /**
    * The best-paying transactions a block can take: by fee rate, parents before children, within
-   * `maxGas` in all and at most `maxTxs`.
+   * `maxGas` in all and at most `maxTxs`. `after`: the block is built on one the pool has not
+   * followed yet; its transactions (`taken`) are left out but free their children, and what expires
+   * below `nextHeight` is left out with its descendants.
    */
-  reap(maxGas: number, maxTxs: number): PoolTx[] {
+  reap(maxGas: number, maxTxs: number, after?: ReapAfter): PoolTx[] {
     const roots: Node[] = [];
     for (const node of this.#txs.values()) {
       node.waiting = node.parents?.size ?? 0;
@@ -288,9 +298,13 @@ export class TxPool {
     while (out.length < maxTxs) {
       const node = ready.pop();
       if (node === undefined) break;
-      if (gas + node.tx.gas > maxGas) continue;
-      out.push(node.tx);
-      gas += node.tx.gas;
+      if (after?.taken.has(node.tx.key) !== true) {
+        const { timeRange } = node.tx;
+        if (after !== undefined && timeRange !== 0n && timeRange < after.nextHeight) continue;
+        if (gas + node.tx.gas > maxGas) continue;
+        out.push(node.tx);
+        gas += node.tx.gas;
+      }
       if (node.children === undefined) continue;
       for (const child of node.children) if (--child.waiting === 0) ready.push(child);
     }

@@ -58,6 +58,19 @@ export interface ReapTxsRequest {
   chain?: ChainRef | undefined;
   maxGas: bigint;
   maxTxs: number;
+  /**
+   * The block the maker builds on, when the maker made it from this pool's transactions and the pool
+   * may not have followed it yet. A pool that stands on its parent answers as if it had: without
+   * its transactions, and with `tip` that block. A pool anywhere else answers as without it.
+   */
+  onBlock?: UnfollowedBlock | undefined;
+}
+
+/** A block and the ids of its transactions (its coinbase may be left out). */
+export interface UnfollowedBlock {
+  block?: BlockRef | undefined;
+  parent?: BlockRef | undefined;
+  txIds: Buffer[];
 }
 
 export interface ReapTxsResponse {
@@ -546,7 +559,7 @@ export const SubmitTxBatchResponse: MessageFns<SubmitTxBatchResponse> = {
 };
 
 function createBaseReapTxsRequest(): ReapTxsRequest {
-  return { chain: undefined, maxGas: 0n, maxTxs: 0 };
+  return { chain: undefined, maxGas: 0n, maxTxs: 0, onBlock: undefined };
 }
 
 export const ReapTxsRequest: MessageFns<ReapTxsRequest> = {
@@ -562,6 +575,9 @@ export const ReapTxsRequest: MessageFns<ReapTxsRequest> = {
     }
     if (message.maxTxs !== 0) {
       writer.uint32(24).uint32(message.maxTxs);
+    }
+    if (message.onBlock !== undefined) {
+      UnfollowedBlock.encode(message.onBlock, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -603,6 +619,14 @@ export const ReapTxsRequest: MessageFns<ReapTxsRequest> = {
             message.maxTxs = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.onBlock = UnfollowedBlock.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -624,6 +648,11 @@ export const ReapTxsRequest: MessageFns<ReapTxsRequest> = {
         : isSet(object.max_txs)
         ? globalThis.Number(object.max_txs)
         : 0,
+      onBlock: isSet(object.onBlock)
+        ? UnfollowedBlock.fromJSON(object.onBlock)
+        : isSet(object.on_block)
+        ? UnfollowedBlock.fromJSON(object.on_block)
+        : undefined,
     };
   },
 
@@ -638,6 +667,9 @@ export const ReapTxsRequest: MessageFns<ReapTxsRequest> = {
     if (message.maxTxs !== 0) {
       obj.maxTxs = Math.round(message.maxTxs);
     }
+    if (message.onBlock !== undefined) {
+      obj.onBlock = UnfollowedBlock.toJSON(message.onBlock);
+    }
     return obj;
   },
 
@@ -651,6 +683,118 @@ export const ReapTxsRequest: MessageFns<ReapTxsRequest> = {
       : undefined;
     message.maxGas = (object.maxGas !== undefined && object.maxGas !== null) ? BigInt(object.maxGas) : 0n;
     message.maxTxs = object.maxTxs ?? 0;
+    message.onBlock = (object.onBlock !== undefined && object.onBlock !== null)
+      ? UnfollowedBlock.fromPartial(object.onBlock)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUnfollowedBlock(): UnfollowedBlock {
+  return { block: undefined, parent: undefined, txIds: [] };
+}
+
+export const UnfollowedBlock: MessageFns<UnfollowedBlock> = {
+  encode(message: UnfollowedBlock, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.block !== undefined) {
+      BlockRef.encode(message.block, writer.uint32(10).fork()).join();
+    }
+    if (message.parent !== undefined) {
+      BlockRef.encode(message.parent, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.txIds) {
+      writer.uint32(26).bytes(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UnfollowedBlock {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUnfollowedBlock();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.block = BlockRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.parent = BlockRef.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.txIds.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UnfollowedBlock {
+    return {
+      block: isSet(object.block) ? BlockRef.fromJSON(object.block) : undefined,
+      parent: isSet(object.parent) ? BlockRef.fromJSON(object.parent) : undefined,
+      txIds: globalThis.Array.isArray(object?.txIds)
+        ? object.txIds.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : globalThis.Array.isArray(object?.tx_ids)
+        ? object.tx_ids.map((e: any) => Buffer.from(bytesFromBase64(e)))
+        : [],
+    };
+  },
+
+  toJSON(message: UnfollowedBlock): unknown {
+    const obj: any = {};
+    if (message.block !== undefined) {
+      obj.block = BlockRef.toJSON(message.block);
+    }
+    if (message.parent !== undefined) {
+      obj.parent = BlockRef.toJSON(message.parent);
+    }
+    if (message.txIds?.length) {
+      obj.txIds = message.txIds.map((e) => base64FromBytes(e));
+    }
+    return obj;
+  },
+
+  create(base?: DeepPartial<UnfollowedBlock>): UnfollowedBlock {
+    return UnfollowedBlock.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<UnfollowedBlock>): UnfollowedBlock {
+    const message = createBaseUnfollowedBlock();
+    message.block = (object.block !== undefined && object.block !== null)
+      ? BlockRef.fromPartial(object.block)
+      : undefined;
+    message.parent = (object.parent !== undefined && object.parent !== null)
+      ? BlockRef.fromPartial(object.parent)
+      : undefined;
+    message.txIds = object.txIds?.map((e) => e) || [];
     return message;
   },
 };
