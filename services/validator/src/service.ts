@@ -152,6 +152,10 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
       help: "The pipeline's costly steps since start, run or reused from a check-only submission (PipelineStats)",
       labels: ['step'],
     }),
+    validatorFiledTxChecks: gauge({
+      help: "Stage 1's txs since start whose checks the mempool had filed (hit) or not (miss)",
+      labels: ['result'],
+    }),
   });
 
   let sync: NetSync | undefined;
@@ -185,6 +189,11 @@ export async function buildValidator(ctx: ServiceContext<ValidatorConfig>): Prom
       metrics.validatorOrphans.set(chain?.orphans.size ?? 0);
       for (const [step, count] of Object.entries(chain?.stats ?? {}))
         metrics.validatorPipelineSteps.set({ step }, count);
+      const filed = (chain as Chain | SideChain | undefined)?.filed?.stats;
+      if (filed) {
+        metrics.validatorFiledTxChecks.set({ result: 'hit' }, filed.hits);
+        metrics.validatorFiledTxChecks.set({ result: 'miss' }, filed.misses);
+      }
     },
     onChange: async (change) => {
       metrics.validatorTipHeight.set(change.attached.at(-1)?.height ?? change.forkPoint.height);

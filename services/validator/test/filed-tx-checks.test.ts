@@ -19,12 +19,13 @@ import {
   xprvToXPub,
 } from '@bystack/protocol';
 import { createRedisTxCheckCache, type RedisTxCheckCache } from '@bystack/runtime';
-import { startRedis, type TestServer } from '@bystack/testing';
+import { startNats, startRedis, type TestServer } from '@bystack/testing';
 import { Redis } from 'ioredis';
 import { BlockDisposition, type Chain } from '../src/index.ts';
 import type { SideChain } from '../src/side-chain.ts';
 import {
   btm,
+  Disposition,
   FEE,
   fileMainTxChecks,
   fromGenesis,
@@ -35,6 +36,7 @@ import {
   mineChain,
   openDevnetChain,
   params,
+  startValidator,
   tempDir,
   testKey,
   transfer,
@@ -211,5 +213,52 @@ describe('side chain: stage 1 with filed tx checks', () => {
     assert.deepEqual(await utxoSet('side-other-federation', sideParams.chainId), expected);
     assert.deepEqual(chains[1]![1].filed?.stats, { hits: 20, misses: 10 });
     assert.deepEqual(chains[2]![1].filed?.stats, { hits: 0, misses: 30 });
+  });
+});
+
+describe('the validator service takes what the mempool filed', () => {
+  test('a side block through gRPC: its filed txs are hits on /metrics; with txCheckCacheSeconds 0 none is looked up', async () => {
+    const nats = await startNats();
+    const maker = new SideBlockMaker();
+    const recipient = devnetControlProgram(xprvToXPub(devnetXPrv('filed-service', 0)));
+    const pegIns = Array.from({ length: 12 }, (_, i) =>
+      createDevnetPegIn({
+        sourceId: sha3(new TextEncoder().encode(`filed service peg-in ${i}`)),
+        amount: 1_000_000_000n,
+        fee: 10_000_000n,
+        controlProgram: recipient,
+      }),
+    );
+    const { block } = await maker.blockOn(maker.genesis, maker.genesis.header.timestamp + maker.interval, pegIns);
+    try {
+      for (const [prefix, seconds, hits] of [
+        ['svc-on', '600', 8],
+        ['svc-off', '0', 0],
+      ] as const) {
+        await fileSideTxChecks(cacheOf(prefix), pegIns.slice(0, 8), 1n);
+        const v = await startValidator({
+          natsUrl: nats.url,
+          redisUrl: redisServer.url,
+          dataDir: `${dir.path}/${prefix}`,
+          chain: 'side-devnet',
+          redisPrefix: prefix,
+          extra: { BYSTACK_TX_CHECK_CACHE_SECONDS: seconds },
+        });
+        try {
+          const r = await v.client.submitBlock({
+            chain: { chainId: maker.params.chainId },
+            block: { bytes: Buffer.from(encodeSideBlock(block)) },
+          });
+          assert.equal(r.disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
+          const metrics = await (await fetch(v.v.metricsUrl)).text();
+          const hit = /validator_filed_tx_checks\{result="hit"[^}]*\} (\d+)/.exec(metrics)?.[1];
+          assert.equal(hit === undefined ? 0 : Number(hit), hits, prefix);
+        } finally {
+          await v.stop();
+        }
+      }
+    } finally {
+      await nats.stop();
+    }
   });
 });
