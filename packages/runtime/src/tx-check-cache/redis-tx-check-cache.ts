@@ -50,22 +50,43 @@ end
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 0`;
 
-// ARGV[1]: 32-byte keys back to back. KEYS: the current period's hash, the previous one's.
-const LOOKUP = `
-local blob = ARGV[1]
+// ARGV[1]: 32-byte keys back to back. KEYS: the current period's hash, the previous one's. Fields go
+// to HMGET / HDEL a chunk at a time (Lua's unpack has a stack limit).
+const KEYS_OF = `
+local function keysOf(blob)
+  local keys = {}
+  for i = 1, #blob, 32 do keys[#keys + 1] = string.sub(blob, i, i + 31) end
+  return keys
+end
+local CHUNK = 1000`;
+
+const LOOKUP = `${KEYS_OF}
+local keys = keysOf(ARGV[1])
 local out = {}
-for i = 1, #blob, 32 do
-  local k = string.sub(blob, i, i + 31)
-  out[#out + 1] = redis.call('HGET', KEYS[1], k) or redis.call('HGET', KEYS[2], k)
+local missing = {}
+for from = 1, #keys, CHUNK do
+  local to = math.min(from + CHUNK - 1, #keys)
+  local values = redis.call('HMGET', KEYS[1], unpack(keys, from, to))
+  for j = 1, #values do
+    out[from + j - 1] = values[j]
+    if not values[j] then missing[#missing + 1] = from + j - 1 end
+  end
+end
+for from = 1, #missing, CHUNK do
+  local to = math.min(from + CHUNK - 1, #missing)
+  local fields = {}
+  for j = from, to do fields[#fields + 1] = keys[missing[j]] end
+  local values = redis.call('HMGET', KEYS[2], unpack(fields))
+  for j = 1, #values do out[missing[from + j - 1]] = values[j] end
 end
 return out`;
 
-const FORGET = `
-local blob = ARGV[1]
-for i = 1, #blob, 32 do
-  local k = string.sub(blob, i, i + 31)
-  redis.call('HDEL', KEYS[1], k)
-  redis.call('HDEL', KEYS[2], k)
+const FORGET = `${KEYS_OF}
+local keys = keysOf(ARGV[1])
+for from = 1, #keys, CHUNK do
+  local to = math.min(from + CHUNK - 1, #keys)
+  redis.call('HDEL', KEYS[1], unpack(keys, from, to))
+  redis.call('HDEL', KEYS[2], unpack(keys, from, to))
 end
 return 0`;
 

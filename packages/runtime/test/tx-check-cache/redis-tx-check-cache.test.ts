@@ -74,6 +74,35 @@ test('a record is found in its period and the next, not after', async () => {
   assert.deepEqual(await cache.lookup(space, [key(8)]), [undefined]);
 });
 
+test('batches over a script chunk (1,000 keys): every record found, in either period, then forgotten', async () => {
+  let now = 2_000_000_000_000;
+  const cache = createRedisTxCheckCache({ redis, prefix: 'chunks', ttlSeconds: 60, now: () => now });
+  const keyN = (n: number) => {
+    const k = new Uint8Array(32);
+    new DataView(k.buffer).setUint32(0, n);
+    return k;
+  };
+  const older = Array.from({ length: 1500 }, (_, i) => ({ key: keyN(i), value: Uint8Array.of(i & 0xff, 1) }));
+  const newer = Array.from({ length: 1200 }, (_, i) => ({ key: keyN(10_000 + i), value: Uint8Array.of(i & 0xff, 2) }));
+  await cache.file(space, older);
+  now += 60_000;
+  await cache.file(space, newer);
+  // Interleaved: current-period hits, previous-period hits and misses.
+  const asked = Array.from({ length: 2700 }, (_, i) =>
+    i % 3 === 2 ? keyN(50_000 + i) : i % 3 === 0 ? older[i / 3]!.key : newer[(i - 1) / 3]!.key,
+  );
+  const values = await cache.lookup(space, asked);
+  values.forEach((v, i) => {
+    if (i % 3 === 2) assert.equal(v, undefined);
+    else assert.deepEqual(Buffer.from(v!), Buffer.from(i % 3 === 0 ? older[i / 3]!.value : newer[(i - 1) / 3]!.value));
+  });
+  await cache.forget(space, asked);
+  assert.deepEqual(
+    (await cache.lookup(space, asked)).filter((v) => v !== undefined),
+    [],
+  );
+});
+
 test('ttlSeconds 0: nothing filed, nothing found; a bad TTL is refused', async () => {
   const off = createRedisTxCheckCache({ redis, prefix: 'off', ttlSeconds: 0 });
   await off.file(space, [{ key: key(5), value: value(5) }]);
