@@ -38,18 +38,6 @@ export type RedisTxCheckCache = {
 
 const TX_CHECK_KEY_LENGTH = 32;
 
-// ARGV[1]: records back to back, each a 32-byte key, a little-endian u32 length and the value.
-const FILE = `
-local blob = ARGV[1]
-local pos = 1
-while pos <= #blob do
-  local len = struct.unpack('<I4', blob, pos + 32)
-  redis.call('HSET', KEYS[1], string.sub(blob, pos, pos + 31), string.sub(blob, pos + 36, pos + 35 + len))
-  pos = pos + 36 + len
-end
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-return 0`;
-
 // ARGV[1]: 32-byte keys back to back. KEYS: the current period's hash, the previous one's. Fields go
 // to HMGET / HDEL a chunk at a time (Lua's unpack has a stack limit).
 const KEYS_OF = `
@@ -59,6 +47,26 @@ local function keysOf(blob)
   return keys
 end
 local CHUNK = 1000`;
+
+// ARGV[1]: records back to back, each a 32-byte key, a little-endian u32 length and the value;
+// ARGV[2]: the hash's TTL. HSET takes 500 fields at a time.
+const FILE = `
+local blob = ARGV[1]
+local pos = 1
+local args = {}
+while pos <= #blob do
+  local len = struct.unpack('<I4', blob, pos + 32)
+  args[#args + 1] = string.sub(blob, pos, pos + 31)
+  args[#args + 1] = string.sub(blob, pos + 36, pos + 35 + len)
+  pos = pos + 36 + len
+  if #args == 1000 then
+    redis.call('HSET', KEYS[1], unpack(args))
+    args = {}
+  end
+end
+if #args > 0 then redis.call('HSET', KEYS[1], unpack(args)) end
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return 0`;
 
 const LOOKUP = `${KEYS_OF}
 local keys = keysOf(ARGV[1])
