@@ -130,12 +130,18 @@ class Unpacker {
   }
 
   list(): Uint8Array[] {
-    return Array.from({ length: this.u32() }, () => this.bytes());
+    const n = this.u32();
+    const items: Uint8Array[] = [];
+    for (let i = 0; i < n; i++) items.push(this.bytes());
+    return items;
   }
 
   optionalList(): (Uint8Array | undefined)[] | undefined {
     const n = this.u32();
-    return n === 0xffffffff ? undefined : Array.from({ length: n }, () => this.optional());
+    if (n === 0xffffffff) return undefined;
+    const items: (Uint8Array | undefined)[] = [];
+    for (let i = 0; i < n; i++) items.push(this.optional());
+    return items;
   }
 
   end(): void {
@@ -188,7 +194,8 @@ function unpackEntries(u: Unpacker): AnyEntries {
   const txId = u.bytes();
   const muxId = u.bytes();
   const inputIds = u.list();
-  const inputValues: AssetAmount[] = Array.from({ length: u.u32() }, () => ({ assetId: u.bytes(), amount: u.i64() }));
+  const inputValues: AssetAmount[] = [];
+  for (let n = u.u32(), i = 0; i < n; i++) inputValues.push({ assetId: u.bytes(), amount: u.i64() });
   const spentOutputIds = u.optionalList() ?? [];
   const outputIds = u.list();
   const sigHashes = u.list();
@@ -207,7 +214,8 @@ function packResult(p: Packer, r: TxCheckResult): void {
 function unpackResult(u: Unpacker): TxCheckResult {
   const fee = u.i64();
   const gasUsed = u.f64();
-  const signatureSets = Array.from({ length: u.u32() }, () => unpackSet(u));
+  const signatureSets: TxSignatureSet[] = [];
+  for (let n = u.u32(), i = 0; i < n; i++) signatureSets.push(unpackSet(u));
   return { fee, gasUsed, signatureSets };
 }
 
