@@ -86,6 +86,13 @@ type Node = {
 /** No transactions (most txs spend chain outputs only: no parents, no ancestors). */
 const NONE: ReadonlySet<string> = new Set();
 
+function link(parent: Node, child: Node): void {
+  parent.children ??= new Set();
+  parent.children.add(child);
+  child.parents ??= new Set();
+  child.parents.add(parent);
+}
+
 const cheaperFirst = (a: Node, b: Node) => a.feeRate < b.feeRate || (a.feeRate === b.feeRate && a.seq > b.seq);
 const richerFirst = (a: Node, b: Node) => a.feeRate > b.feeRate || (a.feeRate === b.feeRate && a.seq < b.seq);
 
@@ -219,7 +226,10 @@ export class TxPool {
     return { ok: false, cheapestFeeRate: this.cheapestFeeRate() };
   }
 
-  /** Files a transaction the admission checked (its spends are free, its parents pending). */
+  /**
+   * Files a transaction the admission checked (its spends are free, its parents pending). Pending
+   * txs spending its outputs become its children.
+   */
   add(tx: PoolTx): void {
     if (this.#txs.has(tx.key)) throw new Error(`tx ${tx.key} is already pending`);
     const node: Node = {
@@ -233,15 +243,16 @@ export class TxPool {
     };
     for (const out of tx.spends) {
       const parent = this.#creators.get(out);
-      if (parent !== undefined) {
-        node.parents ??= new Set();
-        node.parents.add(parent);
-        parent.children ??= new Set();
-        parent.children.add(node);
-      }
+      if (parent !== undefined) link(parent, node);
       this.#spenders.set(out, node);
     }
-    for (const out of tx.created.keys()) this.#creators.set(out, node);
+    for (const out of tx.created.keys()) {
+      this.#creators.set(out, node);
+      // A tx filed again after its child (a reorg re-admits it; the child was admitted while the
+      // output was on the chain): the pending spender waits for it and leaves with it.
+      const child = this.#spenders.get(out);
+      if (child !== undefined) link(node, child);
+    }
     if (tx.timeRange !== 0n) this.#expiring.add(node);
     this.#byWire = undefined;
     this.#txs.set(tx.key, node);

@@ -210,6 +210,35 @@ describe('chain events', () => {
     assert.match(admitted, /source="reorg"[^}]*} 1/);
   });
 
+  test('a re-admitted tx is the parent of the pending tx spending its output: reaped first, removed with it', async () => {
+    const fork = funded.chain.tipBlock;
+    const input = fresh();
+    const parent = pay(input, bob, 2n * BTM); // in the block the reorg detaches: comes back
+    await commitAndPublish([parent], { effects: true });
+    // Admitted while the parent's output is on the chain; paying more, it would go first on its own.
+    const child = pay(outputOf(parent, 0, bob), carol, BTM, { fee: 10_000_000n });
+    await submit(mp, child);
+
+    const detached = await funded.chain.revertTip();
+    const b1 = await funded.chain.commit(makeBlock(parentOf(fork), [], minerKey, { arbitrary: 'branch-c-1' }));
+    const b2 = await funded.chain.mine([], minerKey, 'branch-c-2');
+    await publishReorged(js, NODE, fork, [detached], [b1, b2]);
+    await publishCommitted(js, NODE, b1, 'main', { effects: true });
+    await publishCommitted(js, NODE, b2, 'main', { effects: true });
+    await eventually(async () => (await tipHeight()) === b2.header.height, 5000, 'the new tip');
+    await eventually(() => isPending(parent), 5000, 're-admission');
+    assert.equal(await isPending(child), true, 'its input exists again, made by a pending tx');
+
+    const reaped = (await mp.client.reapTxs({ chain: undefined, maxGas: 0n, maxTxs: 0 })).txs.map((t) => hex(t.bytes));
+    const [p, c] = [reaped.indexOf(hex(txBytes(parent))), reaped.indexOf(hex(txBytes(child)))];
+    assert.ok(p >= 0 && c > p, `the parent (at ${p}) is reaped before its child (at ${c})`);
+
+    // A block spends the parent's input otherwise: the parent conflicts, and its child leaves with it.
+    await commitAndPublish([pay(input, carol, BTM)], { effects: true });
+    assert.equal(await isPending(parent), false, 'conflicting: gone');
+    assert.equal(await isPending(child), false, 'its descendant too');
+  });
+
   test('a restarted mempool follows on from where its consumer was', async () => {
     await mp.stop();
     const tx = pay(fresh(), bob, BTM);

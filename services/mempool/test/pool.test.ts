@@ -162,4 +162,37 @@ describe('TxPool', () => {
     assert.deepEqual(keys(pool.reap(1e9, 10)), ['c', 'x']);
     assert.deepEqual(pool.ancestorsOf(new Set(['c'])), new Set(['c']));
   });
+
+  test('a parent filed after its child (a reorg re-admits it) is linked to the pending spender', () => {
+    const pool = new TxPool({ maxTxs: 100, maxBytes: 1e6 });
+    // c was admitted while p's output was on the chain; a reorg took p's block away and p is back.
+    pool.add(ptx('c', 900, ['p:0']));
+    pool.add(ptx('g', 950, ['c:0']));
+    pool.add(ptx('p', 100));
+    pool.add(ptx('x', 500));
+    assert.deepEqual(keys(pool.reap(1e9, 10)), ['x', 'p', 'c', 'g'], 'c waits for p');
+    assert.deepEqual(keys(pool.reap(1e9, 10, { taken: new Set(['p']), nextHeight: 1n })), ['x', 'c', 'g']);
+    assert.deepEqual(pool.ancestorsOf(new Set(['g'])), new Set(['g', 'c', 'p']));
+    assert.deepEqual(pool.parentsOf(['p:0']), new Set(['p']));
+
+    const full = new TxPool({ maxTxs: 4, maxBytes: 1e6 });
+    full.add(ptx('c', 900, ['p:0']));
+    full.add(ptx('p', 100));
+    full.add(ptx('y', 200));
+    full.add(ptx('z', 300));
+    const plan = full.planRoom(100, 250, new Set());
+    assert.ok(plan.ok);
+    assert.deepEqual(keys(plan.victims).sort(), ['c', 'p'], 'p is evicted with its child');
+
+    assert.deepEqual(keys(pool.removeWithDescendants('p')).sort(), ['c', 'g', 'p'], 'a conflict takes the child');
+    assert.deepEqual(keys([...pool.values()]), ['x']);
+    assert.equal(pool.spenderOf('p:0'), undefined);
+
+    const confirmed = new TxPool({ maxTxs: 100, maxBytes: 1e6 });
+    confirmed.add(ptx('c', 900, ['p:0']));
+    confirmed.add(ptx('p', 100));
+    confirmed.removeConfirmed('p');
+    assert.deepEqual(keys(confirmed.reap(1e9, 10)), ['c'], 'confirmed: its child is free');
+    assert.deepEqual(confirmed.ancestorsOf(new Set(['c'])), new Set(['c']));
+  });
 });
