@@ -10,7 +10,7 @@
 //      connectTx) against the hot tier's UTXOs overlaid with the pool (outputs pending txs create are
 //      spendable, outputs pending txs spend are spent: DOUBLE_SPEND), coinbase maturity at the next
 //      height, then room (eviction of cheaper txs or POOL_FULL), then the pool files it;
-//   4. the admitted txs' checks are filed for the validator (check-filing.ts), one pipeline a batch.
+//   4. the admitted txs' checks are filed for the validator (check-filing.ts), one Redis call a batch.
 // A rejected transaction leaves the pool unchanged. A later tx of a batch may spend an earlier one's
 // outputs. Admitted txs from clients and reorgs are announced (gossip); those from gossip are not.
 import {
