@@ -12,7 +12,7 @@ export type TxCheckFiling = {
   readonly cache: Pick<RedisTxCheckCache, 'file'>;
 };
 
-/** Files the checks of a batch's admitted transactions in one pipeline; never throws. */
+/** Files the checks of a batch's admitted transactions in one Redis call; never throws. */
 export async function fileTxChecks(
   filing: TxCheckFiling,
   admitted: readonly PassedTxCheck[],
