@@ -140,8 +140,10 @@ describe('main chain: stage 1 with filed tx checks', () => {
     }
   });
 
-  test('a bad tx among filed ones: the code and message of checking every tx', async () => {
+  test('a bad tx among filed ones, its good twin filed too: the code and message of checking every tx', async () => {
     const bad = pay(funding.coins.slice(40, 80));
+    // The good tx spending the same coin was admitted; the bad one's bytes differ, so does its key.
+    const twin = bad[20]!;
     bad[20] = transfer([funding.coins[60]!], [btm(funding.coins[60]!.amount + 1n, recipient.program)]);
     const badBlock = mine(parent, { txs: bad, tag: 'bad' });
     const reference = await freshChain('bad-ref', undefined);
@@ -150,7 +152,7 @@ describe('main chain: stage 1 with filed tx checks', () => {
     assert.match(expected.message ?? '', /tx 21:/);
     const cache = cacheOf('bad-filed');
     const chain = await freshChain('bad-filed', cache);
-    await fileMainTxChecks(cache, [...bad.slice(0, 20), ...bad.slice(21)], height);
+    await fileMainTxChecks(cache, [...bad.slice(0, 20), twin, ...bad.slice(21)], height);
     assert.deepEqual(await rejection(chain.submit(badBlock.bytes, 'rpc')), expected);
     assert.equal(chain.filed?.stats.hits, 39);
     assert.equal(chain.tip.key, reference.tip.key);
