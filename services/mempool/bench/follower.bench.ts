@@ -13,21 +13,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { chainV1 } from '@bystack/proto';
 import { blockId } from '@bystack/protocol';
-import { createNatsBus, rawCodec, subject } from '@bystack/runtime';
-import { ratio, report, startNats, startRedis } from '@bystack/testing';
-import { Redis } from 'ioredis';
+import { rawCodec, subject } from '@bystack/runtime';
+import { ratio, report } from '@bystack/testing';
 import { createMempoolService, mempoolServiceDefinition } from '../src/grpc-service.ts';
-import {
-  committedEvent,
-  declareEventsStream,
-  devnetKey,
-  fundedChain,
-  hex,
-  type PublishOptions,
-  pay,
-  txBytes,
-} from '../test/fixtures.ts';
+import { committedEvent, hex, type PublishOptions, txBytes } from '../test/fixtures.ts';
 import { startTestMempool } from '../test/helpers.ts';
+import { fundedTransfers, startBenchServers } from './bench-setup.ts';
 
 const TXS = Number(process.env.BENCH_TXS ?? 2500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -36,25 +27,13 @@ const NODE = 'n0';
 /** The ReapTxs handler reads nothing of its call's context. */
 const NO_CALL = undefined as never;
 
-// As the side-chain TPS bench runs it: a block of thousands of transfers is bigger than NATS's default 1 MiB.
-const [nats, redisServer] = await Promise.all([startNats({ maxPayload: 8 * 1024 * 1024 }), startRedis()]);
-const redis = new Redis(redisServer.url);
-const bus = await createNatsBus({ servers: nats.url });
+const servers = await startBenchServers(NODE);
+const { js, redis } = servers;
 try {
-  const js = await bus.jetstream();
-  await declareEventsStream(js, NODE);
-  const keys = Array.from({ length: 16 }, (_, i) => devnetKey('bench', i));
-  const total = TXS * ROUNDS * 2;
-  const funded = await fundedChain(
-    { redis, prefix: PREFIX },
-    Array.from({ length: total }, (_, i) => keys[i % keys.length]!),
-    1_000_000_000n,
-  );
-  const bob = devnetKey('bob');
-  const signed = funded.outputs.map((o) => pay(o, bob, 100_000_000n));
+  const { funded, signed } = await fundedTransfers(redis, PREFIX, TXS * ROUNDS * 2);
   const mp = await startTestMempool({
-    natsUrl: nats.url,
-    redisUrl: redisServer.url,
+    natsUrl: servers.natsUrl,
+    redisUrl: servers.redisUrl,
     prefix: PREFIX,
     nodeId: NODE,
     env: { BYSTACK_GOSSIP: 'false' },
@@ -109,7 +88,5 @@ try {
   report('per transfer, decoded', (decoded * 1000) / TXS, 'us CPU');
   report('per transfer, with effects', (effects * 1000) / TXS, 'us CPU', `${ratio(decoded, effects)} less`);
 } finally {
-  await bus.close();
-  redis.disconnect();
-  await Promise.all([nats.stop(), redisServer.stop()]);
+  await servers.close();
 }

@@ -28,10 +28,12 @@ import { hexKey } from './hex.ts';
 import type { Mempool } from './mempool.ts';
 import {
   type BlockEffects,
-  blockTxLookup,
   type PendingTxLookup,
   type PoolBlock,
   poolBlockEffects,
+  SETTLED,
+  type WireTx,
+  WireTxMatch,
 } from './pool-chain.ts';
 
 /** The part of JetStream the follower uses. */
@@ -182,16 +184,25 @@ export class ChainFollower {
 
   async #reorged(data: Uint8Array, ctx: StreamMessageContext): Promise<void> {
     let forkPoint: { height: number; blockId: Uint8Array };
-    let detached: PoolBlock[];
+    let detached: PoolBlock<WireTx>[];
     let attached: PoolBlock[];
     try {
       const msg = chainV1.BlockReorged.decode(data);
       forkPoint = { height: Number(msg.forkPoint?.height ?? 0n), blockId: msg.forkPoint?.blockId ?? new Uint8Array(0) };
-      // Decoded: the detached txs are offered to admission again (a reorganization is rare).
-      attached = msg.attached.map((b) => this.#decodeBlock(b.bytes, this.#mempool.pendingTx));
-      // A detached tx the new branch holds too needs no id of its own: it is one of those.
-      const inAttached = blockTxLookup(attached);
-      detached = msg.detached.map((b) => this.#decodeBlock(b.bytes, inAttached));
+      // The detached txs as wire bytes: admission hashes those offered to it again.
+      const wire = msg.detached.map((b) => {
+        this.#blocksDecoded++;
+        return this.#mempool.rules.wireTxs(b.bytes);
+      });
+      // An attached tx a detached block held too changes nothing the pool does not reflect already
+      // (that block's commit took it and its conflicts out): it is neither hashed nor offered again.
+      // (A tx spending its input, admitted while the hot tier was between the branches, is left to
+      // the revalidation after the re-admission.)
+      const both = new WireTxMatch(wire);
+      const known: PendingTxLookup = (bytes) =>
+        this.#mempool.pendingTx(bytes) ?? (both.find(bytes) ? SETTLED : undefined);
+      attached = msg.attached.map((b) => this.#decodeBlock(b.bytes, known));
+      detached = both.unfound(wire);
     } catch (err) {
       this.#o.log.error('undecodable reorged event skipped', { seq: ctx.seq, err });
       return;

@@ -28,7 +28,6 @@ export { type PoolLimits, type PoolTx, RemovalReason, type RoomPlan, TxPool } fr
 export {
   type BlockEffects,
   type BlockTx,
-  blockTxLookup,
   type CandidateTx,
   mainPoolChain,
   type PendingTxLookup,
@@ -36,6 +35,7 @@ export {
   type PoolChain,
   poolBlockEffects,
   sidePoolChain,
+  type WireTx,
 } from './pool-chain.ts';
 export {
   buildMempool,

@@ -25,6 +25,7 @@ import {
   type PoolChain,
   poolBlockEffects,
   sidePoolChain,
+  type WireTx,
 } from './pool-chain.ts';
 import type { AdmitSource, TxAnnouncer, UtxoSource } from './types.ts';
 
@@ -170,22 +171,22 @@ export class Mempool {
   }
 
   /**
-   * The main chain switched branches at `forkPoint`: `detached` tip first, `attached` in height
-   * order. Resolves once the detached txs were offered to admission again.
+   * The main chain switched branches at `forkPoint`: `detached` tip first, without the txs an
+   * attached block holds too; `attached` in height order. Resolves once the detached txs were
+   * offered to admission again.
    */
   async applyReorg(
     forkPoint: ChainTip,
-    detached: readonly PoolBlock[],
+    detached: readonly PoolBlock<WireTx>[],
     attached: readonly PoolBlock[],
   ): Promise<AdmitResult[]> {
     this.#removeConfirmedAndConflicts(attached.map(poolBlockEffects));
-    const attachedTxs = new Set(attached.flatMap((block) => block.txs.map((tx) => tx.key)));
     const last = attached.at(-1);
     this.#setTip(last === undefined ? forkPoint : last.tip);
     this.#o.metrics.mempoolChainEvents.inc({ chain: this.chain, event: 'reorged' });
     const again: Uint8Array[] = [];
     for (const block of [...detached].reverse()) {
-      for (const tx of block.txs) if (!tx.coinbase && !attachedTxs.has(tx.key)) again.push(tx.bytes);
+      for (const tx of block.txs) if (!tx.coinbase) again.push(tx.bytes);
     }
     const results = again.length === 0 ? [] : await this.admission.admit(again, 'reorg');
     const readmitted = results.filter((r) => r.ok).length;

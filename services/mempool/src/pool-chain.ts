@@ -40,17 +40,21 @@ export interface CandidateTx {
   connect(view: UtxoView, blockHeight: bigint): UtxoChanges;
 }
 
-/** A transaction of a committed block, as the pool reads it. */
-export type BlockTx = {
-  readonly key: string;
+/** A transaction of a block as its wire bytes, nothing hashed. */
+export type WireTx = {
   readonly coinbase: boolean;
-  /** Hex ids of the outputs it spends or mints: a pending tx consuming one of them conflicts. */
-  readonly consumes: readonly string[];
   /** Wire bytes, a view into the block's (a reorganization offers detached txs to admission again). */
   readonly bytes: Uint8Array;
 };
 
-export type PoolBlock = { readonly tip: ChainTip; readonly txs: readonly BlockTx[] };
+/** A transaction of a committed block, as the pool reads it. */
+export type BlockTx = WireTx & {
+  readonly key: string;
+  /** Hex ids of the outputs it spends or mints: a pending tx consuming one of them conflicts. */
+  readonly consumes: readonly string[];
+};
+
+export type PoolBlock<T extends WireTx = BlockTx> = { readonly tip: ChainTip; readonly txs: readonly T[] };
 
 /** What a committed block does to the pool: the txs it confirms, the outputs it spends or mints. */
 export type BlockEffects = {
@@ -72,19 +76,38 @@ export function poolBlockEffects(block: PoolBlock): BlockEffects {
   return { txKeys: block.txs.map((tx) => tx.key), consumes };
 }
 
-/** What the pool already knows of a tx with exactly these wire bytes, if it knows one. */
+/** A lookup's answer for a block tx whose effects the pool reflects already: left out of the block. */
+export const SETTLED = 'settled';
+
+/**
+ * What the pool already knows of a tx with exactly these wire bytes: its id and consumed outputs,
+ * SETTLED, or undefined when it knows nothing (the tx is hashed).
+ */
 export type PendingTxLookup = (
   txBytes: Uint8Array,
-) => { readonly key: string; readonly consumes: readonly string[] } | undefined;
+) => { readonly key: string; readonly consumes: readonly string[] } | typeof SETTLED | undefined;
 
-/** Finds the txs of `blocks` by their wire bytes (a reorganization's detached txs among its attached). */
-export function blockTxLookup(blocks: readonly PoolBlock[]): PendingTxLookup {
-  const byWire = new Map<number, BlockTx>();
-  for (const block of blocks) for (const tx of block.txs) byWire.set(wireFingerprint(tx.bytes), tx);
-  return (txBytes) => {
-    const tx = byWire.get(wireFingerprint(txBytes));
-    return tx !== undefined && bytesEqual(tx.bytes, txBytes) ? tx : undefined;
-  };
+/** The txs of some blocks found by their wire bytes, remembering which were asked for. */
+export class WireTxMatch {
+  readonly #byWire = new Map<number, WireTx>();
+  readonly #found = new Set<WireTx>();
+
+  constructor(blocks: readonly PoolBlock<WireTx>[]) {
+    for (const block of blocks) for (const tx of block.txs) this.#byWire.set(wireFingerprint(tx.bytes), tx);
+  }
+
+  /** Whether one of the txs has exactly these bytes (it is then found). */
+  find(txBytes: Uint8Array): boolean {
+    const tx = this.#byWire.get(wireFingerprint(txBytes));
+    if (tx === undefined || !bytesEqual(tx.bytes, txBytes)) return false;
+    this.#found.add(tx);
+    return true;
+  }
+
+  /** `blocks` without the txs found. */
+  unfound(blocks: readonly PoolBlock<WireTx>[]): PoolBlock<WireTx>[] {
+    return blocks.map(({ tip, txs }) => ({ tip, txs: txs.filter((tx) => !this.#found.has(tx)) }));
+  }
 }
 
 export interface PoolChain {
@@ -94,6 +117,8 @@ export interface PoolChain {
    * and consumed outputs from the pool instead of hashing its entries again (most of a block's cost).
    */
   decodeBlock(bytes: Uint8Array, pending?: PendingTxLookup): PoolBlock;
+  /** A block's txs as wire bytes: nothing hashed but its header. */
+  wireTxs(bytes: Uint8Array): PoolBlock<WireTx>;
 }
 
 function consumed(entries: TxEntries & { readonly mainchainOutputIds?: readonly (Uint8Array | undefined)[] }) {
@@ -152,22 +177,39 @@ function poolChainOf<T extends AnyTx, E extends TxEntries, B extends AnyBlock<T>
       };
     },
     decodeBlock(bytes, pending) {
-      const block = r.decodeBlock(bytes);
-      const spans = txSpans(bytes, block.transactions);
-      return {
-        tip: { height: Number(block.header.height), blockId: r.blockId(block) },
-        txs: block.transactions.map((tx, i) => {
-          const coinbase = i === 0 || tx.inputs.some((input) => input.type === 'coinbase');
-          const span = spans?.[i];
-          const txBytes = span === undefined ? r.encodeTx(tx) : bytes.subarray(span.start, span.end);
-          const known = pending?.(txBytes);
-          if (known !== undefined) return { key: known.key, coinbase, consumes: known.consumes, bytes: txBytes };
-          const entries = r.entries(tx);
-          return { key: hexKey(entries.txId), coinbase, consumes: consumed(entries).map(hexKey), bytes: txBytes };
-        }),
-      };
+      const { tip, txs } = split(bytes);
+      const out: BlockTx[] = [];
+      for (const { tx, coinbase, bytes: txBytes } of txs) {
+        const known = pending?.(txBytes);
+        if (known === SETTLED) continue;
+        if (known !== undefined) {
+          out.push({ key: known.key, coinbase, consumes: known.consumes, bytes: txBytes });
+          continue;
+        }
+        const entries = r.entries(tx);
+        out.push({ key: hexKey(entries.txId), coinbase, consumes: consumed(entries).map(hexKey), bytes: txBytes });
+      }
+      return { tip, txs: out };
+    },
+    wireTxs(bytes) {
+      const { tip, txs } = split(bytes);
+      return { tip, txs: txs.map(({ coinbase, bytes: txBytes }) => ({ coinbase, bytes: txBytes })) };
     },
   };
+
+  /** A block's tip and each tx decoded with its wire bytes. */
+  function split(bytes: Uint8Array): { tip: ChainTip; txs: (WireTx & { tx: T })[] } {
+    const block = r.decodeBlock(bytes);
+    const spans = txSpans(bytes, block.transactions);
+    return {
+      tip: { height: Number(block.header.height), blockId: r.blockId(block) },
+      txs: block.transactions.map((tx, i) => {
+        const coinbase = i === 0 || tx.inputs.some((input) => input.type === 'coinbase');
+        const span = spans?.[i];
+        return { tx, coinbase, bytes: span === undefined ? r.encodeTx(tx) : bytes.subarray(span.start, span.end) };
+      }),
+    };
+  }
 }
 
 export function mainPoolChain(params: MainChainParams): PoolChain {

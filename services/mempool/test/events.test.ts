@@ -186,8 +186,9 @@ describe('chain events', () => {
     const stays = pay(fresh(), bob, BTM); // in the detached block only: comes back
     const lost = pay(outB, bob, BTM); // the new branch spends outB otherwise: cannot come back
     const pendingBefore = pay(fresh(), carol, BTM); // pending all along
+    const inBoth = pay(fresh(), carol, BTM); // the new branch holds it too: neither hashed nor offered again
     await submit(mp, pendingBefore);
-    await commitAndPublish([stays, lost]);
+    await commitAndPublish([stays, lost, inBoth]);
     assert.equal(await isPending(stays), false);
     const orphaned = pay(outputOf(lost, 0, bob), carol, BTM / 2n); // spends what `lost` made: goes with it
     await submit(mp, orphaned);
@@ -195,7 +196,9 @@ describe('chain events', () => {
     // The validator switches to a heavier branch: revert, commit the new blocks, publish.
     const detached = await funded.chain.revertTip();
     const rival = pay(outB, carol, 2n * BTM);
-    const b1 = await funded.chain.commit(makeBlock(parentOf(fork), [rival], minerKey, { arbitrary: 'branch-b-1' }));
+    const b1 = await funded.chain.commit(
+      makeBlock(parentOf(fork), [rival, inBoth], minerKey, { arbitrary: 'branch-b-1' }),
+    );
     const b2 = await funded.chain.mine([], minerKey, 'branch-b-2');
     await publishReorged(js, NODE, fork, [detached], [b1, b2]);
     await publishCommitted(js, NODE, b1);
@@ -206,8 +209,12 @@ describe('chain events', () => {
     await eventually(async () => !(await isPending(orphaned)), 5000, 'the spender of what `lost` made dropped');
     assert.equal(await isPending(rival), false, 'confirmed on the new chain');
     assert.equal(await isPending(pendingBefore), true);
+    assert.equal(await isPending(inBoth), false, 'confirmed on both branches');
     const admitted = await mp.handle.metrics.registry.getSingleMetricAsString('bystack_mempool_tx_admitted_total');
     assert.match(admitted, /source="reorg"[^}]*} 1/);
+    const rejected = await mp.handle.metrics.registry.getSingleMetricAsString('bystack_mempool_tx_rejected_total');
+    const offeredBack = [...rejected.matchAll(/source="reorg"[^}]*} (\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    assert.equal(offeredBack, 1, 'only `lost` was offered again and refused');
   });
 
   test('a re-admitted tx is the parent of the pending tx spending its output: reaped first, removed with it', async () => {

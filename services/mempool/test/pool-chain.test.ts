@@ -3,8 +3,9 @@
 // pool finds a pending tx by its exact wire bytes only.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encodeBlock, mainDevnetParams } from '@bystack/protocol';
-import { blockTxLookup, mainPoolChain, type PoolTx, TxPool } from '../src/index.ts';
+import { blockId, encodeBlock, mainDevnetParams } from '@bystack/protocol';
+import { mainPoolChain, type PoolTx, TxPool } from '../src/index.ts';
+import { SETTLED, WireTxMatch } from '../src/pool-chain.ts';
 import {
   devnetGenesis,
   devnetKey,
@@ -69,17 +70,28 @@ describe('decodeBlock with the pending txs', () => {
   });
 });
 
-describe('blockTxLookup', () => {
-  test("finds a block's tx by its exact bytes: a reorganization's detached txs among its attached", () => {
-    const attached = rules.decodeBlock(encodeBlock(makeBlock(parentOf(genesis), [first], minerKey)));
-    const find = blockTxLookup([attached]);
-    assert.equal(find(txBytes(first))?.key, hex(txIdOf(first)));
-    assert.equal(find(txBytes(second)), undefined);
-    const detached = rules.decodeBlock(encodeBlock(block), find);
+describe('a reorganization: detached txs as wire bytes, matched among the attached', () => {
+  test('wireTxs hashes nothing but finds each tx; a tx found in the detached blocks is left out of both', () => {
+    const detachedBlock = makeBlock(parentOf(genesis), [first, second], minerKey, { arbitrary: 'detached' });
+    const detached = rules.wireTxs(encodeBlock(detachedBlock));
+    assert.equal(hex(detached.tip.blockId), hex(blockId(detachedBlock.header)));
     assert.deepEqual(
-      detached.txs.map((t) => t.key),
-      block.transactions.map((t) => hex(txIdOf(t))),
+      detached.txs.map((t) => [t.coinbase, hex(t.bytes)]),
+      detachedBlock.transactions.map((t, i) => [i === 0, hex(txBytes(t))]),
     );
+    const both = new WireTxMatch([detached]);
+    const attachedBlock = makeBlock(parentOf(genesis), [first], minerKey, { arbitrary: 'attached' });
+    const attached = rules.decodeBlock(encodeBlock(attachedBlock), (bytes) => (both.find(bytes) ? SETTLED : undefined));
+    assert.deepEqual(
+      attached.txs.map((t) => t.key),
+      [hex(txIdOf(attachedBlock.transactions[0]!))],
+      'the tx both hold is settled; the coinbases differ',
+    );
+    assert.deepEqual(
+      both.unfound([detached]).map((b) => b.txs.map((t) => hex(t.bytes))),
+      [[hex(txBytes(detachedBlock.transactions[0]!)), hex(txBytes(second))]],
+    );
+    assert.equal(both.find(txBytes(pay(coin, bob, 1002n))), false, 'bytes no detached tx has');
   });
 });
 
