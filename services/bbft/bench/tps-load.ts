@@ -179,9 +179,17 @@ while (funded === undefined) {
   funded = await irreversiblyFunded();
 }
 const fundedAt = funded;
-// Every node's validator (hence its mempool's hot tier) holds the funding before a transfer goes out.
+// Every node's validator (hence its mempool's hot tier) holds the funding before a transfer goes out:
+// its tip's height is not enough, a node behind can stand on a branch without the funding block.
+const holdsFunding = async (c: (typeof chains)[number]) => {
+  for (const txId of fanOutIds) {
+    const s = await c.getTxStatus({ chain, txId: Buffer.from(txId) });
+    if (s.status !== chainV1.TxStatus.TX_STATUS_CONFIRMED) return false;
+  }
+  return true;
+};
 for (const c of chains) {
-  while ((await c.getTip({ chain })).tip!.height < fundedAt) await sleep(50);
+  while (!(await holdsFunding(c))) await sleep(50);
 }
 const fundingSeconds = (performance.now() - fundingStart) / 1000;
 progress(`funded: ${coins.length} outputs irreversible by height ${fundedAt} in ${fundingSeconds.toFixed(1)} s`);

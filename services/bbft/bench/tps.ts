@@ -13,7 +13,8 @@
 // is irreversible at node 0's validator. The figures are printed with the processes' CPU use over
 // the measured window and notes on what limits them.
 //
-// Settings (env): TPS_SECONDS (window, default 20), TPS_TXS (pre-signed per run, 40000), TPS_BATCH
+// Settings (env): TPS_SECONDS (window, default 20), TPS_TXS (pre-signed per run, 60000; much more
+// and the funding's one SubmitTxBatch passes gRPC's 4 MiB message limit), TPS_BATCH
 // (500), TPS_PARALLEL (SubmitTxBatch calls at once, 2), TPS_IN_FLIGHT (most transfers submitted and
 // not yet irreversible, 6000; shared-light: TPS_LIGHT_IN_FLIGHT, 1500), TPS_TOPOLOGIES
 // (shared,shared-light,own). `-- --profile` also writes V8 CPU profiles of every process
@@ -232,7 +233,7 @@ async function runTopology(topology: string): Promise<Run> {
       chainId: sideDevnetParams.chainId,
       mempools: nodes.map((n) => n.mempool.address),
       validators: nodes.map((n) => n.validator.address),
-      txs: env('TPS_TXS', 40_000),
+      txs: env('TPS_TXS', 60_000),
       fanout: 1000,
       batch: env('TPS_BATCH', 500),
       parallel: env('TPS_PARALLEL', 2),
