@@ -1,5 +1,5 @@
 // npm run bench:tps: a side chain's end-to-end throughput on real processes. Not a `*.bench.ts`
-// file (npm run bench skips it): one run takes about two and a half minutes.
+// file (npm run bench skips it): one run takes about two minutes.
 //
 //   1. The ceiling, measured first in the same run: Ed25519 verifications per second on one thread
 //      (`ed25519Verify`) and on the worker pool (`createSignatureVerifierPool`, one worker per core).
