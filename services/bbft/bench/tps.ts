@@ -17,7 +17,8 @@
 // and the funding's one SubmitTxBatch passes gRPC's 4 MiB message limit), TPS_BATCH
 // (500), TPS_PARALLEL (SubmitTxBatch calls at once, 2), TPS_IN_FLIGHT (most transfers submitted and
 // not yet irreversible, 6000; shared-light: TPS_LIGHT_IN_FLIGHT, 1500), TPS_TOPOLOGIES
-// (shared,shared-light,own). `-- --profile` also writes V8 CPU profiles of every process
+// (shared,shared-light,own), TPS_SERVICE_ENV (NAME=value,... for every service process, e.g.
+// BYSTACK_TX_CHECK_CACHE_SECONDS=0 to compare a setting). `-- --profile` also writes V8 CPU profiles of every process
 // (--cpu-prof) and prints each one's hottest functions; TPS_DUMP=1 leaves each process's last log
 // lines in $TMPDIR/tps-<topology>-<process>.log; TPS_PROFILE_DIR=<dir> keeps the profiles there.
 import { spawn } from 'node:child_process';
@@ -58,6 +59,17 @@ const TOPOLOGIES: Record<string, Topology> = {
   },
   own: { title: '4 producers, each on its own node', nodes: 4, maxInFlight: env('TPS_IN_FLIGHT', 6000) },
 };
+/** TPS_SERVICE_ENV: `NAME=value,...` for every service process (e.g. a setting to compare runs with). */
+const SERVICE_ENV: Record<string, string> = Object.fromEntries(
+  (process.env.TPS_SERVICE_ENV ?? '')
+    .split(',')
+    .filter((kv) => kv !== '')
+    .map((kv) => {
+      const at = kv.indexOf('=');
+      if (at < 1) throw new Error(`TPS_SERVICE_ENV: ${kv} is not NAME=value`);
+      return [kv.slice(0, at), kv.slice(at + 1)];
+    }),
+);
 const RUNS = (process.env.TPS_TOPOLOGIES ?? Object.keys(TOPOLOGIES).join(',')).split(',');
 for (const name of RUNS) if (!(name in TOPOLOGIES)) throw new Error(`TPS_TOPOLOGIES: no topology ${name}`);
 const cores = availableParallelism();
@@ -197,7 +209,10 @@ async function runTopology(topology: string): Promise<Run> {
   const nodeCount = TOPOLOGIES[topology]!.nodes;
   const work = mkdtempSync(path.join(tmpdir(), `bystack-tps-${topology}-`));
   const profileDir = path.join(work, 'profiles');
-  const profiling = PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : undefined;
+  const serviceEnv = {
+    ...SERVICE_ENV,
+    ...(PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` } : {}),
+  };
   const [nats, redis] = await Promise.all([startNats({ maxPayload: 8 * 1024 * 1024 }), startRedis()]);
   const nodes: SideNode[] = [];
   let producers: ProducerProcess[] = [];
@@ -209,7 +224,7 @@ async function runTopology(topology: string): Promise<Run> {
           redisUrl: redis.url,
           dataDir: path.join(work, `n${k}`),
           ...(nodeCount > 1 ? { nodeId: `n${k}`, gossip: true } : {}),
-          ...(profiling ? { env: profiling } : {}),
+          env: serviceEnv,
         }),
       );
     }
