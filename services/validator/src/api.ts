@@ -6,7 +6,7 @@ import type { IndexNode } from './block-index.ts';
 import { buf, hex } from './bytes.ts';
 import { ValidatorError, ValidatorErrorCode } from './errors.ts';
 import { refOf } from './events.ts';
-import { type AnyChain, BlockDisposition } from './pipeline.ts';
+import { type AnyChain, BlockDisposition, type BlockSource } from './pipeline.ts';
 
 export type ChainServiceDeps = {
   readonly chain: AnyChain;
@@ -28,6 +28,34 @@ const dispositionOf = {
 function ref(node: IndexNode): chainV1.BlockRef {
   const r = refOf(node);
   return { blockId: buf(r.blockId), height: r.height };
+}
+
+const view = (b: Uint8Array) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+/** The block a SubmitBlock names: its bytes, or its header alone for a block the chain holds the transactions of. */
+function blockOf(
+  request: chainV1.SubmitBlockRequest,
+  chain: AnyChain,
+): { readonly bytes: Uint8Array; readonly source: BlockSource } {
+  const bytes = request.block?.bytes;
+  const header = request.header?.bytes;
+  const hasBlock = bytes !== undefined && bytes.length > 0;
+  const hasHeader = header !== undefined && header.length > 0;
+  if (hasBlock && hasHeader) {
+    throw new ValidatorError(ValidatorErrorCode.BAD_REQUEST, 'a block and a header: send one of them', {
+      field: 'header',
+    });
+  }
+  if (hasBlock) return { bytes: view(bytes), source: 'rpc' };
+  if (!hasHeader) throw new ValidatorError(ValidatorErrorCode.BAD_REQUEST, 'block bytes missing', { field: 'block' });
+  const whole = chain.blockOfHeader(view(header));
+  if (whole === undefined) {
+    throw new ValidatorError(
+      ValidatorErrorCode.UNKNOWN_BLOCK_BODY,
+      "this validator holds no block with the header's id: submit the whole block",
+    );
+  }
+  return { bytes: whole, source: 'rpc-header' };
 }
 
 export function createChainService(deps: ChainServiceDeps): ServiceImplementation<typeof chainV1.ChainServiceService> {
@@ -52,13 +80,8 @@ export function createChainService(deps: ChainServiceDeps): ServiceImplementatio
   return {
     async submitBlock(request) {
       checkChain(request.chain);
-      const bytes = request.block?.bytes;
-      if (!bytes || bytes.length === 0) {
-        throw new ValidatorError(ValidatorErrorCode.BAD_REQUEST, 'block bytes missing', { field: 'block' });
-      }
-      const result = await chain.submit(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'rpc', {
-        checkOnly: request.checkOnly,
-      });
+      const { bytes, source } = blockOf(request, chain);
+      const result = await chain.submit(bytes, source, { checkOnly: request.checkOnly });
       if (result.disposition === BlockDisposition.Connected || result.disposition === BlockDisposition.SideBranch) {
         deps.onAccepted?.(bytes);
       }

@@ -23,6 +23,8 @@ export const ValidatorErrorCode = {
   GENESIS_MISMATCH: 'GENESIS_MISMATCH',
   /** No such block (GetBlock). */
   BLOCK_NOT_FOUND: 'BLOCK_NOT_FOUND',
+  /** SubmitBlock by header: no block with that id is held (submit the whole block). */
+  UNKNOWN_BLOCK_BODY: 'UNKNOWN_BLOCK_BODY',
   /** The validator is starting or stopping. */
   NOT_READY: 'NOT_READY',
   /** The store failed; the block was not (fully) applied and the chain state is unchanged. */
@@ -40,6 +42,7 @@ const statusOf: Record<ValidatorErrorCode, Status> = {
   INVALID_ANCESTOR: Status.INVALID_ARGUMENT,
   GENESIS_MISMATCH: Status.INVALID_ARGUMENT,
   BLOCK_NOT_FOUND: Status.NOT_FOUND,
+  UNKNOWN_BLOCK_BODY: Status.NOT_FOUND,
   NOT_READY: Status.UNAVAILABLE,
   STORE_FAILED: Status.UNAVAILABLE,
   PRODUCER_SIGNATURE_MISSING: Status.INVALID_ARGUMENT,

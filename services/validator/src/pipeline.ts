@@ -54,7 +54,8 @@ export const BlockDisposition = {
 export type BlockDisposition = (typeof BlockDisposition)[keyof typeof BlockDisposition];
 
 /** Where a block came from. */
-export type BlockSource = 'rpc' | 'net' | 'sync' | 'recovery';
+/** Where a block came from ('rpc-header': SubmitBlock by its header, for a block held already). */
+export type BlockSource = 'rpc' | 'rpc-header' | 'net' | 'sync' | 'recovery';
 
 export type ProcessResult = {
   readonly disposition: BlockDisposition;
@@ -393,6 +394,27 @@ export abstract class BlockPipeline<H extends IndexHeader, B extends PipelineBlo
       this.log.info('main chain loaded', { chain: this.chainId, height: this.tip.height, tip: this.tip.key });
       await this.recoverIntent();
     });
+  }
+
+  /**
+   * The whole bytes of the block whose header alone is `headerBytes`, when this validator holds the
+   * transactions of a block with that id from a moment ago (checked: a side block's signed
+   * submission; filed and kept decoded: another producer's copy), for `submit` to run as any block;
+   * undefined when it holds none. A header that does not decode is its typed rejection.
+   */
+  blockOfHeader(headerBytes: Uint8Array): Uint8Array | undefined {
+    let header: H;
+    try {
+      header = this.codec.decodeHeader(headerBytes);
+    } catch (err) {
+      throw rejectionOf(err) ?? err;
+    }
+    const key = hex(this.codec.blockId(header));
+    const checked = this.checked.get(key);
+    if (checked !== undefined) return withHeader(this.codec, header, checked.body);
+    const decoded = this.decoded.get(key);
+    if (decoded === undefined) return undefined;
+    return withHeader(this.codec, header, bodyOf(this.codec, decoded.bytes, decoded.block.header));
   }
 
   /** Runs a block through the pipeline (serialized with every other block). */

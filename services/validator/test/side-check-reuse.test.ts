@@ -13,6 +13,7 @@ import {
   devnetControlProgram,
   devnetXPrv,
   encodeSideBlock,
+  encodeSideBlockHeader,
   type SideBlock,
   type SideTx,
   sha3,
@@ -22,7 +23,7 @@ import {
   xprvSign,
   xprvToXPub,
 } from '@bystack/protocol';
-import { createNatsBus, isRpcError, type NatsBus, subject } from '@bystack/runtime';
+import { createNatsBus, isRpcError, type NatsBus, statusName, subject } from '@bystack/runtime';
 import { startNats, startRedis, type TestServer } from '@bystack/testing';
 import type { PipelineStats } from '../src/pipeline.ts';
 import { Disposition, hex, type InProcessValidator, startValidator, tempDir } from './devnet.ts';
@@ -223,5 +224,46 @@ describe('a checked side block submitted signed', { timeout: 60_000 }, () => {
     assert.equal((await submit(copy)).disposition, Disposition.BLOCK_DISPOSITION_DUPLICATE);
     assert.equal(since(start).bodyDecodes, decodes);
     assert.equal(hex((await stored(last.id)).header.witness[other]!), hex(copy.header.witness[other]!));
+  });
+  test('a header alone names a block the validator holds: its signed submission, another producer’s copy', async () => {
+    const tipBlock = await stored(Buffer.from(await tipId(), 'hex'));
+    const made = await maker.blockOn(tipBlock, ts + 20n * INTERVAL, [pegIn()], 'none');
+    const byHeader = (block: SideBlock) =>
+      v.client.submitBlock({ chain, header: { bytes: Buffer.from(encodeSideBlockHeader(block.header)) } });
+    const signed = signedBy(made.block, made.id, [made.owner]);
+    // Not held yet: the whole block is asked for, and nothing changes.
+    const before = await tipId();
+    await rejects(byHeader(signed), 'UNKNOWN_BLOCK_BODY');
+    assert.equal(await tipId(), before);
+
+    assert.equal((await submit(made.block, true)).disposition, Disposition.BLOCK_DISPOSITION_CHECKED);
+    const start = stats();
+    // The header without the owner's signature is refused as the whole block would be.
+    await rejects(byHeader(made.block), 'PRODUCER_SIGNATURE_MISSING');
+    assert.equal((await byHeader(signed)).disposition, Disposition.BLOCK_DISPOSITION_CONNECTED);
+    assert.equal(await tipId(), hex(made.id));
+    assert.equal(since(start).bodyDecodes, 0, 'the checked block’s transactions are taken');
+    assert.equal(since(start).stage1Reused, 2);
+
+    // Another producer's copy by its header: a duplicate whose signature is kept.
+    const other = (made.owner + 1) % producers.length;
+    const copy = signedBy(made.block, made.id, [made.owner, other]);
+    assert.equal((await byHeader(copy)).disposition, Disposition.BLOCK_DISPOSITION_DUPLICATE);
+    assert.equal(hex((await stored(made.id)).header.witness[other]!), hex(copy.header.witness[other]!));
+
+    // A block and a header at once; a header that does not decode.
+    await rejects(
+      v.client.submitBlock({
+        chain,
+        block: { bytes: Buffer.from(encodeSideBlock(copy)) },
+        header: { bytes: Buffer.from(encodeSideBlockHeader(copy.header)) },
+      }),
+      'BAD_REQUEST',
+    );
+    await assert.rejects(
+      v.client.submitBlock({ chain, header: { bytes: Buffer.from([1, 2, 3]) } }),
+      (err: unknown) => isRpcError(err) && statusName(err.grpcStatus) === 'INVALID_ARGUMENT',
+    );
+    assert.equal(await tipId(), hex(made.id));
   });
 });

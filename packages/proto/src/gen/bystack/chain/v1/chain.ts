@@ -305,7 +305,16 @@ export interface SubmitBlockRequest {
    * signature (side chains), and the UTXO rules when the parent is the tip. A side-chain producer
    * asks this before it signs its own block, then submits the signed block.
    */
-  checkOnly?: boolean | undefined;
+  checkOnly?:
+    | boolean
+    | undefined;
+  /**
+   * Instead of `block`: the block's header alone (serialization flags 0x01), for a block whose
+   * transactions this validator holds from a moment ago under the same id (a side block it checked,
+   * now signed; another producer's copy of a block it filed). The validator then handles the whole
+   * block as if it had been sent. NOT_FOUND (UNKNOWN_BLOCK_BODY) when it holds none: send `block`.
+   */
+  header?: RawBlock | undefined;
 }
 
 export interface SubmitBlockResponse {
@@ -1786,7 +1795,7 @@ export const WatchBlocksResponse: MessageFns<WatchBlocksResponse> = {
 };
 
 function createBaseSubmitBlockRequest(): SubmitBlockRequest {
-  return { chain: undefined, block: undefined, checkOnly: undefined };
+  return { chain: undefined, block: undefined, checkOnly: undefined, header: undefined };
 }
 
 export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
@@ -1799,6 +1808,9 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
     }
     if (message.checkOnly !== undefined) {
       writer.uint32(24).bool(message.checkOnly);
+    }
+    if (message.header !== undefined) {
+      RawBlock.encode(message.header, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1840,6 +1852,14 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
             message.checkOnly = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.header = RawBlock.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1861,6 +1881,7 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
         : isSet(object.check_only)
         ? globalThis.Boolean(object.check_only)
         : undefined,
+      header: isSet(object.header) ? RawBlock.fromJSON(object.header) : undefined,
     };
   },
 
@@ -1874,6 +1895,9 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
     }
     if (message.checkOnly !== undefined) {
       obj.checkOnly = message.checkOnly;
+    }
+    if (message.header !== undefined) {
+      obj.header = RawBlock.toJSON(message.header);
     }
     return obj;
   },
@@ -1890,6 +1914,9 @@ export const SubmitBlockRequest: MessageFns<SubmitBlockRequest> = {
       ? RawBlock.fromPartial(object.block)
       : undefined;
     message.checkOnly = object.checkOnly ?? undefined;
+    message.header = (object.header !== undefined && object.header !== null)
+      ? RawBlock.fromPartial(object.header)
+      : undefined;
     return message;
   },
 };
